@@ -1,0 +1,11 @@
+// cnnkit's umbrella header: include this to get the whole public API.
+#pragma once
+
+#include <cnn/autograd.h>
+#include <cnn/backend.h>
+#include <cnn/error.h>
+#include <cnn/ops.h>
+#include <cnn/options.h>
+#include <cnn/random.h>
+#include <cnn/shape.h>
+#include <cnn/tensor.h>

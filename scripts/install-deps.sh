@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages cnnkit builds and tests with (see docs/design.md, Dependencies).
+# Idempotent: packages already present are skipped, and apt-get runs only when something is missing.
+# Usage: scripts/install-deps.sh [--bench]   (--bench adds PyTorch for the side-by-side benchmark)
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config
+  libdnnl-dev            # oneDNN 2.6: the fast CPU backend
+  zlib1g-dev             # reading .gz IDX files
+  nlohmann-json3-dev     # metrics.json, safetensors headers
+  libcli11-dev           # the cnn command line
+  libfmt-dev             # formatting of messages and tables
+  libgtest-dev libgmock-dev  # the test suite
+  dataset-fashion-mnist  # Fashion-MNIST, for the main job
+)
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(python3-torch)  # PyTorch 1.13 at /usr/bin/python3, for bench/ and fixture generation
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

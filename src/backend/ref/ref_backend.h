@@ -1,0 +1,53 @@
+// RefBackend: clean, minimal, reference kernels in plain loops; no intrinsics, no threads.
+// It is the specification and the test oracle for every other backend. One file per family (ref_*.cpp),
+// forward next to backward. Kernels read any strides by asking for contiguous copies of their inputs.
+#pragma once
+
+#include <cnn/backend.h>
+
+namespace cnn {
+
+class RefBackend : public Backend {
+ public:
+  std::string name() const override { return "ref"; }
+
+  // ref_conv.cpp
+  Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const ConvParams& p) override;
+  Tensor conv2d_backward_data(const Tensor& dy, const Tensor& w, const Shape& x_shape, const ConvParams& p) override;
+  std::pair<Tensor, Tensor> conv2d_backward_weights(const Tensor& dy, const Tensor& x, const Shape& w_shape,
+                                                    bool with_bias, const ConvParams& p) override;
+  // ref_linear.cpp
+  Tensor linear_forward(const Tensor& x, const Tensor& w, const Tensor& b) override;
+  Tensor linear_backward_data(const Tensor& dy, const Tensor& w) override;
+  std::pair<Tensor, Tensor> linear_backward_weights(const Tensor& dy, const Tensor& x, bool with_bias) override;
+  Tensor matmul(const Tensor& a, const Tensor& b, bool trans_a, bool trans_b) override;
+  // ref_pool.cpp
+  std::pair<Tensor, Tensor> pool2d_forward(const Tensor& x, const PoolParams& p) override;
+  Tensor pool2d_backward(const Tensor& dy, const Tensor& indices, const Shape& x_shape, const PoolParams& p) override;
+  std::pair<Tensor, Tensor> adaptive_pool2d_forward(const Tensor& x, bool is_max, int64_t out_h,
+                                                    int64_t out_w) override;
+  Tensor adaptive_pool2d_backward(const Tensor& dy, const Tensor& indices, bool is_max, const Shape& x_shape) override;
+  // ref_norm.cpp
+  BatchNormStats batchnorm_forward_training(const Tensor& x, const Tensor& gamma, const Tensor& beta,
+                                            double eps) override;
+  Tensor batchnorm_forward_inference(const Tensor& x, const Tensor& gamma, const Tensor& beta, const Tensor& mean,
+                                     const Tensor& var, double eps) override;
+  BatchNormGrads batchnorm_backward(const Tensor& dy, const Tensor& x, const Tensor& gamma, const Tensor& mean,
+                                    const Tensor& invstd, bool need_dx, bool need_affine) override;
+  // ref_eltwise.cpp
+  Tensor eltwise_forward(const Tensor& x, const EltwiseParams& p) override;
+  Tensor eltwise_backward(const Tensor& dy, const Tensor& x, const Tensor& y, const EltwiseParams& p) override;
+  Tensor binary(BinaryKind kind, const Tensor& a, const Tensor& b) override;
+  // ref_reduce.cpp
+  Tensor reduce(ReduceKind kind, const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) override;
+  std::pair<Tensor, Tensor> arg_reduce(bool is_max, const Tensor& x, int64_t dim, bool keepdim) override;
+  Tensor scatter_add(const Tensor& src, const Tensor& indices, int64_t dim, const Shape& out_shape) override;
+  // ref_softmax.cpp
+  Tensor softmax_forward(const Tensor& x, int64_t dim, bool log) override;
+  Tensor softmax_backward(const Tensor& dy, const Tensor& y, int64_t dim, bool log) override;
+  Tensor nll_forward(const Tensor& logp, const Tensor& target, double label_smoothing, int64_t ignore_index) override;
+  Tensor nll_backward(const Tensor& dloss, const Tensor& target, int64_t num_classes, double label_smoothing,
+                      int64_t ignore_index) override;
+};
+
+}  // namespace cnn
