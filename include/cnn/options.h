@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -24,18 +25,19 @@ struct Padding {
   Pair2 amount{0, 0};
   Padding() = default;
   Padding(int64_t v) : amount(v) {}                // NOLINT: padding=1
-  Padding(Pair2 v) : amount(v) {}                  // NOLINT: padding={1, 2}
-  Padding(int64_t h, int64_t w) : amount(h, w) {}
-  Padding(const char* s);                          // NOLINT: padding="same" or "valid"
-  Padding(const std::string& s) : Padding(s.c_str()) {}  // NOLINT
+  Padding(int64_t h, int64_t w) : amount(h, w) {}  // padding={1, 2}
+  template <size_t N>
+  Padding(const char (&s)[N]) : Padding(std::string(s)) {}  // NOLINT: padding="same" or "valid"
+  Padding(const std::string& s);                   // NOLINT
   static Padding same() { return Padding("same"); }
   static Padding valid() { return Padding("valid"); }
+  static Padding pair(Pair2 p) { return Padding(p.h, p.w); }
   std::string str() const;
 };
 
 struct Conv2dOptions {
   Pair2 stride{1, 1};
-  Padding padding{0};
+  Padding padding;
   Pair2 dilation{1, 1};
   int64_t groups = 1;
 };

@@ -93,7 +93,7 @@ class Tensor {
   // Autograd (see autograd.h).
   bool requires_grad() const;
   /// Marks a leaf tensor as a parameter whose gradient backward() accumulates.
-  Tensor& requires_grad_(bool requires = true);
+  Tensor& requires_grad_(bool enabled = true);
   bool is_leaf() const;
   /// Accumulated gradient (undefined until a backward pass reaches this tensor).
   Tensor grad() const;

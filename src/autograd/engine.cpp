@@ -107,7 +107,7 @@ void execute(const std::vector<Tensor>& roots, const std::vector<Tensor>& root_g
       } else if (captured) {
         if (captured->count(in.impl())) (*captured)[in.impl()] = accumulate((*captured)[in.impl()], input_grads[i]);
       } else {
-        in.set_grad(accumulate(in.grad(), input_grads[i]));
+        in.set_grad(accumulate(in.grad(), input_grads[i]).contiguous());  // dense, for optimisers
       }
     }
     if (!retain_graph) {
@@ -180,10 +180,10 @@ std::vector<Tensor> grad(const std::vector<Tensor>& outputs, const std::vector<T
 
 // ---- Tensor's autograd methods ----
 bool Tensor::requires_grad() const { return defined() && impl_->requires_grad; }
-Tensor& Tensor::requires_grad_(bool requires) {
-  CNN_CHECK(is_leaf() || requires, "requires_grad_: can only change requires_grad of leaf tensors");
-  CNN_CHECK(dtype() == DType::f32 || !requires, "requires_grad_: only float tensors can require gradients");
-  impl_->requires_grad = requires;
+Tensor& Tensor::requires_grad_(bool enabled) {
+  CNN_CHECK(is_leaf() || enabled, "requires_grad_: can only change requires_grad of leaf tensors");
+  CNN_CHECK(dtype() == DType::f32 || !enabled, "requires_grad_: only float tensors can require gradients");
+  impl_->requires_grad = enabled;
   return *this;
 }
 bool Tensor::is_leaf() const { return !impl_->grad_fn; }

@@ -49,7 +49,7 @@ std::vector<int64_t> view_strides(const Tensor& x, const Shape& shape) {
   const auto& old_shape = x.shape().dims();
   const auto& old_strides = x.strides();
   std::vector<int64_t> strides(shape.size());
-  if (x.numel() == 0) return shape.contiguous_strides();
+  if (x.numel() == 0 || x.dim() == 0) return shape.contiguous_strides();
   int64_t view_d = static_cast<int64_t>(shape.size()) - 1;
   int64_t chunk_base_stride = old_strides.empty() ? 1 : old_strides.back();
   int64_t tensor_numel = 1, view_numel = 1;

@@ -1,0 +1,258 @@
+// The torch.nn layers: same names, defaults, initialisation and printed text as PyTorch.
+// Not the math: each forward calls the functional op from ops.h. Usage:
+//   auto conv = Conv2d(1, 32, {.kernel_size = 3, .padding = 1});  Tensor y = conv(x);
+#pragma once
+
+#include <cnn/module.h>
+
+#include <optional>
+
+namespace cnn {
+
+/// nn.Conv2d's arguments after in/out channels. kernel_size is required.
+struct Conv2dLayerOptions {
+  Pair2 kernel_size{0, 0};
+  Pair2 stride{1, 1};
+  Padding padding{0};
+  Pair2 dilation{1, 1};
+  int64_t groups = 1;
+  bool bias = true;
+};
+
+/// weight [out, in/groups, kh, kw] and bias [out], initialised as PyTorch's reset_parameters.
+class Conv2d : public Module {
+ public:
+  Conv2d(int64_t in_channels, int64_t out_channels, const Conv2dLayerOptions& options);
+  Tensor forward(const Tensor& x) override;
+  std::string type_name() const override { return "Conv2d"; }
+  std::string extra_repr() const override;
+  Shape output_shape(const Shape& in) const override;
+  int64_t macs(const Shape& in) const override;
+  std::optional<WindowGeometry> geometry() const override;
+  /// kaiming_uniform_(weight, a=sqrt(5)); bias uniform(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+  void reset_parameters();
+
+  int64_t in_channels() const { return in_channels_; }
+  int64_t out_channels() const { return out_channels_; }
+  const Conv2dLayerOptions& options() const { return options_; }
+  /// The options conv2d() is called with.
+  Conv2dOptions conv_options() const;
+
+  Tensor weight, bias;
+
+ private:
+  int64_t in_channels_, out_channels_;
+  Conv2dLayerOptions options_;
+};
+
+struct LinearOptions {
+  bool bias = true;
+};
+
+/// y = x weight^T + bias; weight [out, in], bias [out]. Usage: Linear(3136, 128)
+class Linear : public Module {
+ public:
+  Linear(int64_t in_features, int64_t out_features, const LinearOptions& options = {});
+  Tensor forward(const Tensor& x) override;
+  std::string type_name() const override { return "Linear"; }
+  std::string extra_repr() const override;
+  Shape output_shape(const Shape& in) const override;
+  int64_t macs(const Shape& in) const override;
+  void reset_parameters();
+  int64_t in_features() const { return in_features_; }
+  int64_t out_features() const { return out_features_; }
+
+  Tensor weight, bias;
+
+ private:
+  int64_t in_features_, out_features_;
+};
+
+/// Shape-preserving layers without parameters.
+class ElementwiseModule : public Module {
+ public:
+  Shape output_shape(const Shape& in) const override { return in; }
+};
+
+class ReLU : public ElementwiseModule {
+ public:
+  Tensor forward(const Tensor& x) override;
+  std::string type_name() const override { return "ReLU"; }
+};
+class ReLU6 : public ElementwiseModule {
+ public:
+  Tensor forward(const Tensor& x) override;
+  std::string type_name() const override { return "ReLU6"; }
+};
+class LeakyReLU : public ElementwiseModule {
+ public:
+  explicit LeakyReLU(double negative_slope = 0.01) : negative_slope_(negative_slope) {}
+  Tensor forward(const Tensor& x) override;
+  std::string type_name() const override { return "LeakyReLU"; }
+  std::string extra_repr() const override;
+  double negative_slope() const { return negative_slope_; }
+
+ private:
+  double negative_slope_;
+};
+class Sigmoid : public ElementwiseModule {
+ public:
+  Tensor forward(const Tensor& x) override;
+  std::string type_name() const override { return "Sigmoid"; }
+};
+class Tanh : public ElementwiseModule {
+ public:
+  Tensor forward(const Tensor& x) override;
+  std::string type_name() const override { return "Tanh"; }
+};
+class Identity : public ElementwiseModule {
+ public:
+  Tensor forward(const Tensor& x) override { return x; }
+  std::string type_name() const override { return "Identity"; }
+};
+/// Zeroes elements with probability p while training (scaling the rest by 1/(1-p)); identity in eval().
+class Dropout : public ElementwiseModule {
+ public:
+  explicit Dropout(double p = 0.5);
+  Tensor forward(const Tensor& x) override;
+  std::string type_name() const override { return "Dropout"; }
+  std::string extra_repr() const override;
+  double p() const { return p_; }
+
+ private:
+  double p_;
+};
+
+struct FlattenOptions {
+  int64_t start_dim = 1;
+  int64_t end_dim = -1;
+};
+class Flatten : public Module {
+ public:
+  explicit Flatten(const FlattenOptions& options = {}) : options_(options) {}
+  Tensor forward(const Tensor& x) override;
+  std::string type_name() const override { return "Flatten"; }
+  std::string extra_repr() const override;
+  Shape output_shape(const Shape& in) const override;
+
+ private:
+  FlattenOptions options_;
+};
+
+/// MaxPool2d(2) or MaxPool2d({.kernel_size = 3, .stride = 2, .padding = 1}); stride 0 means kernel_size.
+class MaxPool2d : public Module {
+ public:
+  explicit MaxPool2d(const MaxPool2dOptions& options);
+  explicit MaxPool2d(int64_t kernel_size) : MaxPool2d(MaxPool2dOptions{.kernel_size = kernel_size}) {}
+  Tensor forward(const Tensor& x) override;
+  std::string type_name() const override { return "MaxPool2d"; }
+  std::string extra_repr() const override;
+  Shape output_shape(const Shape& in) const override;
+  std::optional<WindowGeometry> geometry() const override;
+  const MaxPool2dOptions& options() const { return options_; }
+
+ private:
+  MaxPool2dOptions options_;
+};
+
+class AvgPool2d : public Module {
+ public:
+  explicit AvgPool2d(const AvgPool2dOptions& options);
+  explicit AvgPool2d(int64_t kernel_size) : AvgPool2d(AvgPool2dOptions{.kernel_size = kernel_size}) {}
+  Tensor forward(const Tensor& x) override;
+  std::string type_name() const override { return "AvgPool2d"; }
+  std::string extra_repr() const override;
+  Shape output_shape(const Shape& in) const override;
+  std::optional<WindowGeometry> geometry() const override;
+  const AvgPool2dOptions& options() const { return options_; }
+
+ private:
+  AvgPool2dOptions options_;
+};
+
+/// AdaptiveAvgPool2d(1) prints output_size=1, AdaptiveAvgPool2d({1, 1}) prints output_size=(1, 1), as PyTorch.
+class AdaptiveAvgPool2d : public Module {
+ public:
+  explicit AdaptiveAvgPool2d(int64_t output_size) : output_size_(output_size), scalar_(true) {}
+  explicit AdaptiveAvgPool2d(Pair2 output_size) : output_size_(output_size), scalar_(false) {}
+  Tensor forward(const Tensor& x) override;
+  std::string type_name() const override { return "AdaptiveAvgPool2d"; }
+  std::string extra_repr() const override;
+  Shape output_shape(const Shape& in) const override;
+  Pair2 output_size() const { return output_size_; }
+
+ private:
+  Pair2 output_size_;
+  bool scalar_;
+};
+
+class AdaptiveMaxPool2d : public Module {
+ public:
+  explicit AdaptiveMaxPool2d(int64_t output_size) : output_size_(output_size), scalar_(true) {}
+  explicit AdaptiveMaxPool2d(Pair2 output_size) : output_size_(output_size), scalar_(false) {}
+  Tensor forward(const Tensor& x) override;
+  std::string type_name() const override { return "AdaptiveMaxPool2d"; }
+  std::string extra_repr() const override;
+  Shape output_shape(const Shape& in) const override;
+  Pair2 output_size() const { return output_size_; }
+
+ private:
+  Pair2 output_size_;
+  bool scalar_;
+};
+
+/// nn.BatchNorm*d's arguments after num_features, in PyTorch's order. momentum nullopt = cumulative average.
+struct BatchNormLayerOptions {
+  double eps = 1e-5;
+  std::optional<double> momentum = 0.1;
+  bool affine = true;
+  bool track_running_stats = true;
+};
+
+/// Shared by BatchNorm1d and BatchNorm2d: weight/bias [C] (affine), buffers running_mean, running_var [C]
+/// and num_batches_tracked (i64 scalar) when tracking running statistics.
+class BatchNorm : public Module {
+ public:
+  Tensor forward(const Tensor& x) override;
+  std::string extra_repr() const override;
+  Shape output_shape(const Shape& in) const override { return in; }
+  int64_t macs(const Shape& in) const override { return in.numel(); }
+  /// Running statistics back to mean 0, variance 1, count 0.
+  void reset_running_stats();
+  int64_t num_features() const { return num_features_; }
+  const BatchNormLayerOptions& options() const { return options_; }
+
+  Tensor weight, bias, running_mean, running_var, num_batches_tracked;
+
+ protected:
+  BatchNorm(int64_t num_features, const BatchNormLayerOptions& options);
+  virtual void check_input(const Tensor& x) const = 0;
+
+ private:
+  int64_t num_features_;
+  BatchNormLayerOptions options_;
+};
+
+/// Over [N, C] or [N, C, L]. Usage: BatchNorm1d(128)
+class BatchNorm1d : public BatchNorm {
+ public:
+  explicit BatchNorm1d(int64_t num_features, const BatchNormLayerOptions& options = {})
+      : BatchNorm(num_features, options) {}
+  std::string type_name() const override { return "BatchNorm1d"; }
+
+ protected:
+  void check_input(const Tensor& x) const override;
+};
+
+/// Over [N, C, H, W]. Usage: BatchNorm2d(64, {.momentum = 0.01})
+class BatchNorm2d : public BatchNorm {
+ public:
+  explicit BatchNorm2d(int64_t num_features, const BatchNormLayerOptions& options = {})
+      : BatchNorm(num_features, options) {}
+  std::string type_name() const override { return "BatchNorm2d"; }
+
+ protected:
+  void check_input(const Tensor& x) const override;
+};
+
+}  // namespace cnn

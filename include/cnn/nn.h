@@ -1,0 +1,8 @@
+// The nn layer in one include, as torch.nn: Module and Sequential, the layers, and nn.init.
+// Not the functional ops (ops.h) nor optimisers (optim.h).
+#pragma once
+
+#include <cnn/init.h>
+#include <cnn/layers.h>
+#include <cnn/module.h>
+#include <cnn/ordered_dict.h>

@@ -1,0 +1,107 @@
+// oneDNN glue (see onednn_context.h), the backend factory and the thread-count hook.
+// Not a kernel: the op families live in onednn_{conv,pool,norm,eltwise,linear,softmax}.cpp.
+#include "backend/onednn/onednn_context.h"
+
+#include <omp.h>
+
+#include <cstring>
+
+#include "backend/onednn/onednn_backend.h"
+#include "backend/onednn/onednn_factory.h"
+
+namespace cnn::onednn {
+
+dnnl::engine& engine() {
+  static dnnl::engine eng(dnnl::engine::kind::cpu, 0);
+  return eng;
+}
+
+dnnl::stream& stream() {
+  thread_local dnnl::stream s(engine());
+  return s;
+}
+
+void execute(const dnnl::primitive& prim, const Args& args) {
+  prim.execute(stream(), args);
+  stream().wait();
+}
+
+memory::dims dims_of(const Shape& s) { return memory::dims(s.dims().begin(), s.dims().end()); }
+
+memory wrap(const memory::desc& desc, const Tensor& t) {
+  return memory(desc, engine(), static_cast<void*>(t.data<float>()));
+}
+
+memory scratch(const memory::desc& desc) { return memory(desc, engine()); }
+
+bool is_nhwc(const Tensor& t) { return t.dim() == 4 && t.is_contiguous(MemoryFormat::channels_last); }
+
+Tensor as_plain_4d(const Tensor& t, bool prefer_nhwc, tag* layout) {
+  const bool nhwc = is_nhwc(t), nchw = t.is_contiguous();
+  if (nhwc && (prefer_nhwc || !nchw)) {
+    *layout = tag::nhwc;
+    return t;
+  }
+  if (nchw) {
+    *layout = tag::nchw;
+    return t;
+  }
+  *layout = prefer_nhwc ? tag::nhwc : tag::nchw;
+  return t.contiguous(prefer_nhwc ? MemoryFormat::channels_last : MemoryFormat::contiguous);
+}
+
+Tensor empty_as(const Shape& shape, tag layout) {
+  return Tensor::empty(shape, DType::f32, layout == tag::nhwc ? MemoryFormat::channels_last : MemoryFormat::contiguous);
+}
+
+Tensor empty_strided_like(const Tensor& like, DType dtype) {
+  auto impl = std::make_shared<TensorImpl>();
+  impl->storage = std::make_shared<Storage>(static_cast<size_t>(like.numel()) * dtype_size(dtype));
+  impl->shape = like.shape();
+  impl->strides = like.strides();
+  impl->dtype = dtype;
+  return Tensor(std::move(impl));
+}
+
+std::string key_prefix() { return std::to_string(omp_get_max_threads()) + "|"; }
+
+void PrimitiveCache::clear() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  entries_.clear();
+}
+
+PrimitiveCache& cache() {
+  static PrimitiveCache c;
+  return c;
+}
+
+Reorder::Reorder(const memory::desc& from_desc, const memory::desc& to_desc) : from(from_desc), to(to_desc) {
+  if (from != to) prim = std::make_shared<dnnl::reorder>(dnnl::reorder::primitive_desc(engine(), from, engine(), to));
+}
+
+memory Reorder::apply(const memory& src) const {
+  if (!prim) return src;
+  memory dst = scratch(to);
+  apply(src, dst);
+  return dst;
+}
+
+void Reorder::apply(const memory& src, const memory& dst) const {
+  if (!prim) {
+    std::memcpy(dst.get_data_handle(), src.get_data_handle(), from.get_size());
+    return;
+  }
+  execute(*prim, {{DNNL_ARG_FROM, src}, {DNNL_ARG_TO, dst}});
+}
+
+}  // namespace cnn::onednn
+
+namespace cnn {
+
+std::unique_ptr<Backend> make_onednn_backend() { return std::make_unique<OneDnnBackend>(); }
+
+// Primitives are built for a thread count (oneDNN partitions work at creation), so a change drops them all;
+// the cache keys also carry the count, in case OpenMP's setting is changed behind our back.
+void onednn_set_num_threads(int) { onednn::cache().clear(); }
+
+}  // namespace cnn

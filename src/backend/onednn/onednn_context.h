@@ -1,0 +1,95 @@
+// oneDNN glue shared by the OneDnnBackend kernels: engine, per-thread stream, the primitive cache, and
+// Tensor <-> dnnl::memory conversion. Not a kernel: each op family lives in its own onednn_*.cpp.
+#pragma once
+
+#include <cnn/backend.h>
+#include <fmt/format.h>
+
+#include <memory>
+#include <mutex>
+#include <oneapi/dnnl/dnnl.hpp>
+#include <string>
+#include <unordered_map>
+
+namespace cnn::onednn {
+
+using dnnl::memory;
+using tag = memory::format_tag;
+using dt = memory::data_type;
+using Args = std::unordered_map<int, memory>;
+
+dnnl::engine& engine();
+/// One CPU stream per calling thread.
+dnnl::stream& stream();
+/// Runs a primitive and waits for it.
+void execute(const dnnl::primitive& prim, const Args& args);
+
+memory::dims dims_of(const Shape& s);
+/// A dense float buffer of `t`'s data, described by `desc`.
+memory wrap(const memory::desc& desc, const Tensor& t);
+/// Scratch memory owned by oneDNN, laid out as `desc`.
+memory scratch(const memory::desc& desc);
+
+/// Channels-last in memory (for 4-D tensors; a tensor with C == 1 or H == W == 1 is both).
+bool is_nhwc(const Tensor& t);
+/// `t` (f32) as a 4-D tensor that is plain NCHW or NHWC, copying when it is neither; `layout` gets its tag.
+/// `prefer_nhwc` decides when the copy is needed or both layouts fit.
+Tensor as_plain_4d(const Tensor& t, bool prefer_nhwc, tag* layout);
+/// Uninitialised f32 tensor of `shape` laid out as `layout` (nchw or nhwc).
+Tensor empty_as(const Shape& shape, tag layout);
+/// Uninitialised tensor with exactly `like`'s strides (like must be dense).
+Tensor empty_strided_like(const Tensor& like, DType dtype = DType::f32);
+
+/// The cache key prefix every entry shares: the thread count the primitives were created for.
+std::string key_prefix();
+
+/// Process-wide cache of primitive descriptors and primitives, keyed by a string naming op, shapes,
+/// layouts and parameters. Entries are immutable once built, so sharing them across threads is safe.
+class PrimitiveCache {
+ public:
+  template <class T, class Make>
+  std::shared_ptr<const T> get(const std::string& key, Make&& make) {
+    const std::string full = key_prefix() + key;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto it = entries_.find(full);
+      if (it != entries_.end()) return std::static_pointer_cast<const T>(it->second);
+    }
+    auto entry = std::make_shared<const T>(make());
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (entries_.size() >= kMaxEntries) entries_.clear();
+    entries_.emplace(full, entry);
+    return entry;
+  }
+  void clear();
+
+ private:
+  static constexpr size_t kMaxEntries = 4096;
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<const void>> entries_;
+};
+
+PrimitiveCache& cache();
+
+/// A reorder between two layouts of the same tensor, or none when they are equal.
+struct Reorder {
+  memory::desc from, to;
+  std::shared_ptr<dnnl::reorder> prim;  // null when from == to
+  Reorder() = default;
+  Reorder(const memory::desc& from_desc, const memory::desc& to_desc);
+  /// `src` (laid out as `from`) in the layout `to`: src itself, or a fresh scratch copy.
+  memory apply(const memory& src) const;
+  /// Copies `src` (laid out as `from`) into `dst` (laid out as `to`).
+  void apply(const memory& src, const memory& dst) const;
+};
+
+}  // namespace cnn::onednn
+
+template <>
+struct fmt::formatter<dnnl::memory::dims> : fmt::formatter<std::string> {
+  auto format(const dnnl::memory::dims& d, format_context& ctx) const {
+    std::string s;
+    for (auto v : d) s += (s.empty() ? "" : "x") + std::to_string(v);
+    return fmt::formatter<std::string>::format(s, ctx);
+  }
+};

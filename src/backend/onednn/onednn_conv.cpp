@@ -1,0 +1,140 @@
+// oneDNN convolution: forward (+bias), backward data, backward weights (+bias). Activations and their
+// gradients are channels-last (NHWC); weights stay OIHW for the user and are reordered into the layout
+// oneDNN picks (`any`) on every call, which costs little next to the convolution (see bench/README.md).
+#include "backend/onednn/onednn_backend.h"
+#include "backend/onednn/onednn_context.h"
+
+namespace cnn {
+
+using namespace onednn;
+using dnnl::algorithm;
+using dnnl::prop_kind;
+
+namespace {
+
+struct Geometry {
+  memory::dims src, weights, dst, strides, dilates, pad_l, pad_r;
+  bool grouped;
+  std::string key;
+};
+
+Geometry geometry(const Shape& x, const Shape& w, const ConvParams& p) {
+  Geometry g;
+  const int64_t N = x[0], C = x[1], H = x[2], W = x[3], K = w[0], R = w[2], S = w[3];
+  const int64_t P = (H + p.pad_top + p.pad_bottom - p.dilation_h * (R - 1) - 1) / p.stride_h + 1;
+  const int64_t Q = (W + p.pad_left + p.pad_right - p.dilation_w * (S - 1) - 1) / p.stride_w + 1;
+  g.src = {N, C, H, W};
+  g.dst = {N, K, P, Q};
+  g.grouped = p.groups > 1;
+  g.weights = g.grouped ? memory::dims{p.groups, K / p.groups, w[1], R, S} : memory::dims{K, w[1], R, S};
+  g.strides = {p.stride_h, p.stride_w};
+  g.dilates = {p.dilation_h - 1, p.dilation_w - 1};
+  g.pad_l = {p.pad_top, p.pad_left};
+  g.pad_r = {p.pad_bottom, p.pad_right};
+  g.key = fmt::format("{}|{}|s{}x{}|p{},{},{},{}|d{}x{}|g{}", g.src, g.weights, p.stride_h, p.stride_w, p.pad_top,
+                      p.pad_left, p.pad_bottom, p.pad_right, p.dilation_h, p.dilation_w, p.groups);
+  return g;
+}
+
+memory::desc act(const memory::dims& d) { return memory::desc(d, dt::f32, tag::nhwc); }
+memory::desc any(const memory::dims& d) { return memory::desc(d, dt::f32, tag::any); }
+memory::desc user_weights(const Geometry& g) {
+  return memory::desc(g.weights, dt::f32, g.grouped ? tag::goihw : tag::oihw);
+}
+
+struct Forward {
+  dnnl::convolution_forward::primitive_desc pd;
+  dnnl::convolution_forward prim;
+  Reorder weights;
+};
+
+std::shared_ptr<const Forward> forward_entry(const Geometry& g, bool with_bias) {
+  return cache().get<Forward>(fmt::format("conv_fwd|{}|b{}", g.key, with_bias), [&] {
+    const memory::desc bias = with_bias ? memory::desc({g.dst[1]}, dt::f32, tag::x) : memory::desc();
+    dnnl::convolution_forward::desc d(prop_kind::forward_training, algorithm::convolution_direct, act(g.src),
+                                      any(g.weights), bias, act(g.dst), g.strides, g.dilates, g.pad_l, g.pad_r);
+    dnnl::convolution_forward::primitive_desc pd(d, engine());
+    return Forward{pd, dnnl::convolution_forward(pd), Reorder(user_weights(g), pd.weights_desc())};
+  });
+}
+
+struct BackwardData {
+  dnnl::convolution_backward_data::primitive_desc pd;
+  dnnl::convolution_backward_data prim;
+  Reorder weights;
+};
+
+struct BackwardWeights {
+  dnnl::convolution_backward_weights::primitive_desc pd;
+  dnnl::convolution_backward_weights prim;
+  Reorder weights;  // from oneDNN's diff-weights layout to OIHW
+};
+
+}  // namespace
+
+// x [N, C, H, W], w [K, C/groups, R, S], b [K] or undefined -> y [N, K, P, Q] channels-last.
+Tensor OneDnnBackend::conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const ConvParams& p) {
+  const Geometry g = geometry(x.shape(), w.shape(), p);
+  auto e = forward_entry(g, b.defined());
+  const Tensor xs = x.contiguous(MemoryFormat::channels_last);
+  const Tensor ws = w.contiguous();
+  Tensor y = empty_as(Shape(g.dst), tag::nhwc);
+  Args args{{DNNL_ARG_SRC, wrap(e->pd.src_desc(), xs)},
+            {DNNL_ARG_WEIGHTS, e->weights.apply(wrap(user_weights(g), ws))},
+            {DNNL_ARG_DST, wrap(e->pd.dst_desc(), y)}};
+  if (b.defined()) args.emplace(DNNL_ARG_BIAS, wrap(e->pd.bias_desc(), b.contiguous()));
+  execute(e->prim, args);
+  return y;
+}
+
+// dy [N, K, P, Q], w [K, C/groups, R, S] -> dx of x_shape [N, C, H, W] channels-last.
+Tensor OneDnnBackend::conv2d_backward_data(const Tensor& dy, const Tensor& w, const Shape& x_shape,
+                                           const ConvParams& p) {
+  const Geometry g = geometry(x_shape, w.shape(), p);
+  auto e = cache().get<BackwardData>("conv_bwd_data|" + g.key, [&] {
+    dnnl::convolution_backward_data::desc d(algorithm::convolution_direct, act(g.src), any(g.weights), act(g.dst),
+                                            g.strides, g.dilates, g.pad_l, g.pad_r);
+    dnnl::convolution_backward_data::primitive_desc pd(d, engine(), forward_entry(g, false)->pd);
+    return BackwardData{pd, dnnl::convolution_backward_data(pd), Reorder(user_weights(g), pd.weights_desc())};
+  });
+  const Tensor dys = dy.contiguous(MemoryFormat::channels_last);
+  const Tensor ws = w.contiguous();
+  Tensor dx = empty_as(x_shape, tag::nhwc);
+  execute(e->prim, {{DNNL_ARG_DIFF_DST, wrap(e->pd.diff_dst_desc(), dys)},
+                    {DNNL_ARG_WEIGHTS, e->weights.apply(wrap(user_weights(g), ws))},
+                    {DNNL_ARG_DIFF_SRC, wrap(e->pd.diff_src_desc(), dx)}});
+  return dx;
+}
+
+// dy [N, K, P, Q], x [N, C, H, W] -> {dw [K, C/groups, R, S] (OIHW), db [K] when with_bias}.
+std::pair<Tensor, Tensor> OneDnnBackend::conv2d_backward_weights(const Tensor& dy, const Tensor& x,
+                                                                 const Shape& w_shape, bool with_bias,
+                                                                 const ConvParams& p) {
+  const Geometry g = geometry(x.shape(), w_shape, p);
+  auto e = cache().get<BackwardWeights>(fmt::format("conv_bwd_weights|{}|b{}", g.key, with_bias), [&] {
+    const memory::desc bias = with_bias ? memory::desc({g.dst[1]}, dt::f32, tag::x) : memory::desc();
+    dnnl::convolution_backward_weights::desc d(algorithm::convolution_direct, act(g.src), any(g.weights), bias,
+                                               act(g.dst), g.strides, g.dilates, g.pad_l, g.pad_r);
+    dnnl::convolution_backward_weights::primitive_desc pd(d, engine(), forward_entry(g, with_bias)->pd);
+    return BackwardWeights{pd, dnnl::convolution_backward_weights(pd),
+                           Reorder(pd.diff_weights_desc(), user_weights(g))};
+  });
+  const Tensor xs = x.contiguous(MemoryFormat::channels_last);
+  const Tensor dys = dy.contiguous(MemoryFormat::channels_last);
+  Tensor dw = Tensor::empty(w_shape);
+  const memory dw_user = wrap(user_weights(g), dw);
+  const memory dw_mem = e->weights.prim ? scratch(e->pd.diff_weights_desc()) : dw_user;
+  Args args{{DNNL_ARG_SRC, wrap(e->pd.src_desc(), xs)},
+            {DNNL_ARG_DIFF_DST, wrap(e->pd.diff_dst_desc(), dys)},
+            {DNNL_ARG_DIFF_WEIGHTS, dw_mem}};
+  Tensor db;
+  if (with_bias) {
+    db = Tensor::empty(Shape{w_shape[0]});
+    args.emplace(DNNL_ARG_DIFF_BIAS, wrap(e->pd.diff_bias_desc(), db));
+  }
+  execute(e->prim, args);
+  if (e->weights.prim) e->weights.apply(dw_mem, dw_user);
+  return {dw, db};
+}
+
+}  // namespace cnn

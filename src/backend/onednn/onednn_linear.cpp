@@ -1,0 +1,132 @@
+// oneDNN inner product (linear forward, backward data, backward weights + bias) and batched matmul.
+// Everything stays in plain row-major layouts, which oneDNN runs on its jit sgemm: no weight reorders.
+#include "backend/onednn/onednn_backend.h"
+#include "backend/onednn/onednn_context.h"
+
+namespace cnn {
+
+using namespace onednn;
+using dnnl::prop_kind;
+
+namespace {
+
+memory::desc plain2d(int64_t rows, int64_t cols) { return memory::desc({rows, cols}, dt::f32, tag::ab); }
+memory::desc vec(int64_t n) { return memory::desc({n}, dt::f32, tag::x); }
+
+dnnl::inner_product_forward::primitive_desc forward_pd(int64_t N, int64_t I, int64_t O, bool with_bias) {
+  dnnl::inner_product_forward::desc d(prop_kind::forward_training, plain2d(N, I), plain2d(O, I),
+                                      with_bias ? vec(O) : memory::desc(), plain2d(N, O));
+  return {d, engine()};
+}
+
+struct Forward {
+  dnnl::inner_product_forward::primitive_desc pd;
+  dnnl::inner_product_forward prim;
+};
+struct BackwardData {
+  dnnl::inner_product_backward_data::primitive_desc pd;
+  dnnl::inner_product_backward_data prim;
+};
+struct BackwardWeights {
+  dnnl::inner_product_backward_weights::primitive_desc pd;
+  dnnl::inner_product_backward_weights prim;
+};
+struct Matmul {
+  dnnl::matmul::primitive_desc pd;
+  dnnl::matmul prim;
+};
+
+// A logical [B, R, C] matmul operand (t itself, or t's last two dims swapped when trans) read in place when
+// it is row- or column-major in its last two dims with packed batches, else from a row-major copy.
+struct Operand {
+  Tensor data;  // the logical [B, R, C] view
+  memory::desc desc;
+  memory::dims strides;
+};
+
+Operand operand(const Tensor& t, bool trans) {
+  Tensor v = trans ? t.transpose(1, 2) : t;
+  const int64_t B = v.size(0), R = v.size(1), C = v.size(2);
+  const bool rows = (C == 1 || v.stride(2) == 1) && (R == 1 || v.stride(1) == C);
+  const bool cols = (R == 1 || v.stride(1) == 1) && (C == 1 || v.stride(2) == R);
+  const bool packed = B == 1 || v.stride(0) == R * C;
+  if (!packed || (!rows && !cols)) v = v.contiguous();
+  const bool col_major = packed && !rows && cols;
+  const memory::dims strides = col_major ? memory::dims{R * C, 1, R} : memory::dims{R * C, C, 1};
+  return {v, memory::desc({B, R, C}, dt::f32, strides), strides};
+}
+
+}  // namespace
+
+// x [N, I], w [O, I], b [O] or undefined -> y [N, O] = x w^T + b.
+Tensor OneDnnBackend::linear_forward(const Tensor& x, const Tensor& w, const Tensor& b) {
+  const int64_t N = x.size(0), I = x.size(1), O = w.size(0);
+  auto e = cache().get<Forward>(fmt::format("ip_fwd|{}|{}|{}|b{}", N, I, O, b.defined()), [&] {
+    auto pd = forward_pd(N, I, O, b.defined());
+    return Forward{pd, dnnl::inner_product_forward(pd)};
+  });
+  Tensor y = Tensor::empty(Shape{N, O});
+  Args args{{DNNL_ARG_SRC, wrap(plain2d(N, I), x.contiguous())},
+            {DNNL_ARG_WEIGHTS, wrap(plain2d(O, I), w.contiguous())},
+            {DNNL_ARG_DST, wrap(plain2d(N, O), y)}};
+  if (b.defined()) args.emplace(DNNL_ARG_BIAS, wrap(vec(O), b.contiguous()));
+  execute(e->prim, args);
+  return y;
+}
+
+// dy [N, O], w [O, I] -> dx [N, I] = dy w.
+Tensor OneDnnBackend::linear_backward_data(const Tensor& dy, const Tensor& w) {
+  const int64_t N = dy.size(0), O = w.size(0), I = w.size(1);
+  auto e = cache().get<BackwardData>(fmt::format("ip_bwd_data|{}|{}|{}", N, I, O), [&] {
+    dnnl::inner_product_backward_data::desc d(plain2d(N, I), plain2d(O, I), plain2d(N, O));
+    dnnl::inner_product_backward_data::primitive_desc pd(d, engine(), forward_pd(N, I, O, false));
+    return BackwardData{pd, dnnl::inner_product_backward_data(pd)};
+  });
+  Tensor dx = Tensor::empty(Shape{N, I});
+  execute(e->prim, {{DNNL_ARG_DIFF_DST, wrap(plain2d(N, O), dy.contiguous())},
+                    {DNNL_ARG_WEIGHTS, wrap(plain2d(O, I), w.contiguous())},
+                    {DNNL_ARG_DIFF_SRC, wrap(plain2d(N, I), dx)}});
+  return dx;
+}
+
+// dy [N, O], x [N, I] -> {dw [O, I] = dy^T x, db [O] = sum over N of dy when with_bias}.
+std::pair<Tensor, Tensor> OneDnnBackend::linear_backward_weights(const Tensor& dy, const Tensor& x, bool with_bias) {
+  const int64_t N = x.size(0), I = x.size(1), O = dy.size(1);
+  auto e = cache().get<BackwardWeights>(fmt::format("ip_bwd_weights|{}|{}|{}|b{}", N, I, O, with_bias), [&] {
+    dnnl::inner_product_backward_weights::desc d(plain2d(N, I), plain2d(O, I), with_bias ? vec(O) : memory::desc(),
+                                                 plain2d(N, O));
+    dnnl::inner_product_backward_weights::primitive_desc pd(d, engine(), forward_pd(N, I, O, with_bias));
+    return BackwardWeights{pd, dnnl::inner_product_backward_weights(pd)};
+  });
+  Tensor dw = Tensor::empty(Shape{O, I}), db;
+  Args args{{DNNL_ARG_SRC, wrap(plain2d(N, I), x.contiguous())},
+            {DNNL_ARG_DIFF_DST, wrap(plain2d(N, O), dy.contiguous())},
+            {DNNL_ARG_DIFF_WEIGHTS, wrap(plain2d(O, I), dw)}};
+  if (with_bias) {
+    db = Tensor::empty(Shape{O});
+    args.emplace(DNNL_ARG_DIFF_BIAS, wrap(vec(O), db));
+  }
+  execute(e->prim, args);
+  return {dw, db};
+}
+
+// a [B, M, K] (or [B, K, M] when trans_a), b [B, K, N] (or [B, N, K] when trans_b) -> [B, M, N].
+Tensor OneDnnBackend::matmul(const Tensor& a, const Tensor& b, bool trans_a, bool trans_b) {
+  if (a.dtype() != DType::f32 || b.dtype() != DType::f32 || a.numel() == 0 || b.numel() == 0)
+    return RefBackend::matmul(a, b, trans_a, trans_b);
+  const Operand A = operand(a, trans_a), B = operand(b, trans_b);
+  const int64_t batch = a.size(0), M = A.data.size(1), N = B.data.size(2);
+  const memory::desc cd({batch, M, N}, dt::f32, tag::abc);
+  auto e = cache().get<Matmul>(fmt::format("matmul|{}|{}|{}|{}", A.desc.dims(), A.strides, B.desc.dims(), B.strides),
+                               [&] {
+                                 dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(A.desc, B.desc, cd), engine());
+                                 return Matmul{pd, dnnl::matmul(pd)};
+                               });
+  Tensor c = Tensor::empty(Shape{batch, M, N});
+  execute(e->prim, {{DNNL_ARG_SRC, wrap(A.desc, A.data)},
+                    {DNNL_ARG_WEIGHTS, wrap(B.desc, B.data)},
+                    {DNNL_ARG_DST, wrap(cd, c)}});
+  return c;
+}
+
+}  // namespace cnn

@@ -1,0 +1,64 @@
+// oneDNN softmax and log-softmax along one dimension, forward and backward, on row-major (contiguous) data.
+// Not the losses: nll stays with RefBackend (it is tiny next to everything else).
+#include "backend/onednn/onednn_backend.h"
+#include "backend/onednn/onednn_context.h"
+
+namespace cnn {
+
+using namespace onednn;
+using dnnl::algorithm;
+using dnnl::prop_kind;
+
+namespace {
+
+memory::desc row_major(const Shape& s) {
+  return memory::desc(dims_of(s), dt::f32, memory::dims(s.contiguous_strides().begin(), s.contiguous_strides().end()));
+}
+
+dnnl::softmax_v2_forward::primitive_desc forward_pd(const Shape& s, int axis, bool log) {
+  const memory::desc d = row_major(s);
+  dnnl::softmax_v2_forward::desc desc(prop_kind::forward_training, log ? algorithm::softmax_log
+                                                                       : algorithm::softmax_accurate, d, d, axis);
+  return {desc, engine()};
+}
+
+struct Forward {
+  dnnl::softmax_v2_forward prim;
+};
+struct Backward {
+  dnnl::softmax_v2_backward prim;
+};
+
+bool supported(const Tensor& t) { return t.dtype() == DType::f32 && t.dim() >= 1 && t.numel() > 0; }
+
+}  // namespace
+
+// x [*] -> softmax (or log-softmax) along dim, contiguous.
+Tensor OneDnnBackend::softmax_forward(const Tensor& x, int64_t dim, bool log) {
+  if (!supported(x)) return RefBackend::softmax_forward(x, dim, log);
+  const int axis = static_cast<int>(wrap_dim(dim, x.dim(), "softmax"));
+  auto e = cache().get<Forward>(fmt::format("softmax_fwd|{}|{}|{}", x.shape(), axis, log),
+                                [&] { return Forward{{forward_pd(x.shape(), axis, log)}}; });
+  Tensor y = Tensor::empty(x.shape());
+  const memory::desc d = row_major(x.shape());
+  execute(e->prim, {{DNNL_ARG_SRC, wrap(d, x.contiguous())}, {DNNL_ARG_DST, wrap(d, y)}});
+  return y;
+}
+
+// dy, y [*] -> dx = y*(dy - sum(dy*y)) (softmax) or dy - exp(y)*sum(dy) (log-softmax), contiguous.
+Tensor OneDnnBackend::softmax_backward(const Tensor& dy, const Tensor& y, int64_t dim, bool log) {
+  if (!supported(y)) return RefBackend::softmax_backward(dy, y, dim, log);
+  const int axis = static_cast<int>(wrap_dim(dim, y.dim(), "softmax"));
+  const memory::desc d = row_major(y.shape());
+  auto e = cache().get<Backward>(fmt::format("softmax_bwd|{}|{}|{}", y.shape(), axis, log), [&] {
+    dnnl::softmax_v2_backward::desc desc(log ? algorithm::softmax_log : algorithm::softmax_accurate, d, d, d, axis);
+    return Backward{{dnnl::softmax_v2_backward::primitive_desc(desc, engine(), forward_pd(y.shape(), axis, log))}};
+  });
+  Tensor dx = Tensor::empty(y.shape());
+  execute(e->prim, {{DNNL_ARG_DST, wrap(d, y.contiguous())},
+                    {DNNL_ARG_DIFF_DST, wrap(d, dy.contiguous())},
+                    {DNNL_ARG_DIFF_SRC, wrap(d, dx)}});
+  return dx;
+}
+
+}  // namespace cnn

@@ -1,0 +1,50 @@
+// Module::load_state_dict: copies tensors in place by dotted name, with PyTorch's error report.
+// Not file input/output: io.h reads and writes safetensors files.
+#include <cnn/autograd.h>
+#include <cnn/module.h>
+
+namespace cnn {
+
+namespace {
+
+std::string quoted_list(const std::vector<std::string>& keys) {
+  std::string s;
+  for (const auto& k : keys) s += (s.empty() ? "\"" : ", \"") + k + "\"";
+  return s;
+}
+
+}  // namespace
+
+LoadResult Module::load_state_dict(const StateDict& state, bool strict) {
+  const StateDict own = state_dict();
+  LoadResult result;
+  std::vector<std::string> mismatches;
+  for (const auto& [name, target] : own) {
+    const Tensor* src = state.find(name);
+    if (src == nullptr) {
+      result.missing_keys.push_back(name);
+    } else if (!src->defined() || src->shape() != target.shape()) {
+      mismatches.push_back(fmt::format(
+          "size mismatch for {}: copying a param with shape {} from checkpoint, the shape in current model is {}.",
+          name, src->defined() ? src->shape().str() : std::string("(undefined)"), target.shape()));
+    }
+  }
+  for (const auto& [name, t] : state)
+    if (!own.contains(name)) result.unexpected_keys.push_back(name);
+
+  std::string report;
+  if (strict && !result.unexpected_keys.empty())
+    report += "\n\tUnexpected key(s) in state_dict: " + quoted_list(result.unexpected_keys) + ".";
+  if (strict && !result.missing_keys.empty())
+    report += "\n\tMissing key(s) in state_dict: " + quoted_list(result.missing_keys) + ".";
+  for (const auto& m : mismatches) report += "\n\t" + m;
+  CNN_CHECK(report.empty(), "Error(s) in loading state_dict for {}:{}\nHINT: compare the checkpoint's keys with "
+            "model.state_dict(); pass strict=false to skip missing and unexpected keys", type_name(), report);
+
+  NoGradGuard no_grad;
+  for (const auto& [name, target] : own)
+    if (const Tensor* src = state.find(name)) Tensor(target).copy_(*src);
+  return result;
+}
+
+}  // namespace cnn

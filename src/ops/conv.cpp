@@ -1,0 +1,98 @@
+// conv2d: validation with PyTorch-toned messages, padding resolution ("same", "valid", explicit) and autograd.
+// Not the arithmetic: backend().conv2d_* computes; this file checks shapes and records the backward.
+#include <cnn/ops.h>
+
+#include <string>
+
+namespace cnn {
+
+namespace {
+
+// "(stride=(2, 2), padding=1, dilation=(1, 1), groups=1)", for error messages.
+std::string describe(const Conv2dOptions& o) {
+  return fmt::format("stride=({}, {}), padding={}, dilation=({}, {}), groups={}", o.stride.h, o.stride.w,
+                     o.padding.str(), o.dilation.h, o.dilation.w, o.groups);
+}
+
+// Checks that x and w (and b, when given) fit together; `p` is the resolved geometry.
+void check_conv2d(const Shape& x, const Shape& w, const Shape* b, const ConvParams& p, const Conv2dOptions& o) {
+  CNN_CHECK(x.dim() == 4, "conv2d: expected 4-D input [N, C, H, W], got input of shape {}", x);
+  CNN_CHECK(w.dim() == 4, "conv2d: expected 4-D weight [out_channels, in_channels/groups, kH, kW], got weight {}", w);
+  const int64_t g = o.groups;
+  CNN_CHECK(w[0] % g == 0, "conv2d: given groups={}, expected weight {} to be divisible by {} at dimension 0", g, w,
+            g);
+  CNN_CHECK(w[1] * g == x[1], "conv2d: expected input with {} channels for weight {} (groups={}), got input {}",
+            w[1] * g, w, g, x);
+  const int64_t padded_h = x[2] + p.pad_top + p.pad_bottom, padded_w = x[3] + p.pad_left + p.pad_right;
+  const int64_t kernel_h = p.dilation_h * (w[2] - 1) + 1, kernel_w = p.dilation_w * (w[3] - 1) + 1;
+  CNN_CHECK(padded_h >= kernel_h && padded_w >= kernel_w,
+            "conv2d: padded input size ({} x {}) is smaller than the dilated kernel size ({} x {}) for input {} and "
+            "weight {} ({})",
+            padded_h, padded_w, kernel_h, kernel_w, x, w, describe(o));
+  if (b) CNN_CHECK(b->dim() == 1 && (*b)[0] == w[0], "conv2d: expected bias of shape [{}] for weight {}, got bias {}",
+                   w[0], w, *b);
+}
+
+}  // namespace
+
+ConvParams conv2d_params(const Shape& x, const Shape& w, const Conv2dOptions& o) {
+  CNN_CHECK(o.stride.h > 0 && o.stride.w > 0, "conv2d: stride must be positive, got ({}, {})", o.stride.h, o.stride.w);
+  CNN_CHECK(o.dilation.h > 0 && o.dilation.w > 0, "conv2d: dilation must be positive, got ({}, {})", o.dilation.h,
+            o.dilation.w);
+  CNN_CHECK(o.groups > 0, "conv2d: groups must be positive, got {}", o.groups);
+  CNN_CHECK(w.dim() == 4, "conv2d: expected 4-D weight [out_channels, in_channels/groups, kH, kW], got weight {}", w);
+  ConvParams p;
+  p.stride_h = o.stride.h, p.stride_w = o.stride.w;
+  p.dilation_h = o.dilation.h, p.dilation_w = o.dilation.w;
+  p.groups = o.groups;
+  if (o.padding.mode == Padding::Mode::same) {
+    CNN_CHECK(o.stride.h == 1 && o.stride.w == 1,
+              "conv2d: padding='same' is not supported for strided convolutions, got stride=({}, {})", o.stride.h,
+              o.stride.w);
+    // PyTorch's rule: total = d*(k-1), the extra odd element on the bottom/right.
+    const int64_t total_h = o.dilation.h * (w[2] - 1), total_w = o.dilation.w * (w[3] - 1);
+    p.pad_top = total_h / 2, p.pad_bottom = total_h - total_h / 2;
+    p.pad_left = total_w / 2, p.pad_right = total_w - total_w / 2;
+  } else if (o.padding.mode == Padding::Mode::explicit_) {
+    const Pair2 a = o.padding.amount;
+    CNN_CHECK(a.h >= 0 && a.w >= 0, "conv2d: padding must be non-negative, got ({}, {})", a.h, a.w);
+    p.pad_top = p.pad_bottom = a.h;
+    p.pad_left = p.pad_right = a.w;
+  }
+  return p;
+}
+
+Shape conv2d_output_shape(const Shape& x, const Shape& w, const Conv2dOptions& o) {
+  const ConvParams p = conv2d_params(x, w, o);
+  check_conv2d(x, w, nullptr, p, o);
+  const int64_t out_h = (x[2] + p.pad_top + p.pad_bottom - p.dilation_h * (w[2] - 1) - 1) / p.stride_h + 1;
+  const int64_t out_w = (x[3] + p.pad_left + p.pad_right - p.dilation_w * (w[3] - 1) - 1) / p.stride_w + 1;
+  return {x[0], w[0], out_h, out_w};
+}
+
+Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& b, const Conv2dOptions& options) {
+  CNN_CHECK(x.defined() && w.defined(), "conv2d: input and weight must be defined");
+  CNN_CHECK(x.dtype() == DType::f32 && w.dtype() == DType::f32 && (!b.defined() || b.dtype() == DType::f32),
+            "conv2d: expected float32 input, weight and bias, got input {} and weight {}", dtype_name(x.dtype()),
+            dtype_name(w.dtype()));
+  const ConvParams p = conv2d_params(x.shape(), w.shape(), options);
+  const Shape b_shape = b.defined() ? b.shape() : Shape{};
+  check_conv2d(x.shape(), w.shape(), b.defined() ? &b_shape : nullptr, p, options);
+
+  Tensor y = backend().conv2d_forward(x.detach(), w.detach(), b.defined() ? b.detach() : Tensor(), p);
+  const bool with_bias = b.defined();
+  const Tensor x_data = x.detach(), w_data = w.detach();
+  return record("Conv2dBackward", y, {x, w, b},
+                [x_data, w_data, with_bias, p](const Tensor& dy, const NeedsGrad& needs) {
+                  std::vector<Tensor> grads(3);
+                  if (needs[0]) grads[0] = backend().conv2d_backward_data(dy, w_data, x_data.shape(), p);
+                  if (needs[1] || (with_bias && needs[2])) {
+                    auto [dw, db] = backend().conv2d_backward_weights(dy, x_data, w_data.shape(), with_bias, p);
+                    if (needs[1]) grads[1] = dw;
+                    if (with_bias && needs[2]) grads[2] = db;
+                  }
+                  return grads;
+                });
+}
+
+}  // namespace cnn

@@ -1,0 +1,48 @@
+// Elementwise math and activations: neg, pow, exp, log, sqrt, abs, clamp, relu, relu6, leaky_relu,
+// sigmoid, tanh. Each dispatches one backend eltwise kernel and records its backward kernel.
+#include <cnn/ops.h>
+
+#include <limits>
+
+namespace cnn {
+
+namespace {
+
+Tensor eltwise(const char* op, const char* node, const Tensor& x, EltwiseParams p) {
+  CNN_CHECK(x.defined(), "{}: input is undefined", op);
+  CNN_CHECK(x.dtype() == DType::f32, "{}: expected a float32 tensor, got {} of shape {}", op, dtype_name(x.dtype()),
+            x.shape());
+  Tensor y = backend().eltwise_forward(x, p);
+  return record(node, y, {x}, [x = x.detach(), y = y.detach(), p](const Tensor& dy, const NeedsGrad&) {
+    return std::vector<Tensor>{backend().eltwise_backward(dy, x, y, p)};
+  });
+}
+
+}  // namespace
+
+Tensor neg(const Tensor& x) { return eltwise("neg", "NegBackward", x, {EltwiseKind::linear, -1.0f, 0.0f}); }
+Tensor pow(const Tensor& x, double exponent) {
+  return eltwise("pow", "PowBackward", x, {EltwiseKind::pow, static_cast<float>(exponent), 0.0f});
+}
+Tensor exp(const Tensor& x) { return eltwise("exp", "ExpBackward", x, {EltwiseKind::exp}); }
+Tensor log(const Tensor& x) { return eltwise("log", "LogBackward", x, {EltwiseKind::log}); }
+Tensor sqrt(const Tensor& x) { return eltwise("sqrt", "SqrtBackward", x, {EltwiseKind::sqrt}); }
+Tensor abs(const Tensor& x) { return eltwise("abs", "AbsBackward", x, {EltwiseKind::abs}); }
+
+Tensor clamp(const Tensor& x, std::optional<double> min, std::optional<double> max) {
+  CNN_CHECK(min || max, "clamp: at least one of min and max must be given");
+  const float lo = min ? static_cast<float>(*min) : -std::numeric_limits<float>::infinity();
+  const float hi = max ? static_cast<float>(*max) : std::numeric_limits<float>::infinity();
+  CNN_CHECK(lo <= hi, "clamp: min {} is greater than max {}", lo, hi);
+  return eltwise("clamp", "ClampBackward", x, {EltwiseKind::clip, lo, hi});
+}
+
+Tensor relu(const Tensor& x) { return eltwise("relu", "ReluBackward", x, {EltwiseKind::relu, 0.0f, 0.0f}); }
+Tensor relu6(const Tensor& x) { return eltwise("relu6", "Relu6Backward", x, {EltwiseKind::clip, 0.0f, 6.0f}); }
+Tensor leaky_relu(const Tensor& x, double negative_slope) {
+  return eltwise("leaky_relu", "LeakyReluBackward", x, {EltwiseKind::relu, static_cast<float>(negative_slope), 0.0f});
+}
+Tensor sigmoid(const Tensor& x) { return eltwise("sigmoid", "SigmoidBackward", x, {EltwiseKind::sigmoid}); }
+Tensor tanh(const Tensor& x) { return eltwise("tanh", "TanhBackward", x, {EltwiseKind::tanh}); }
+
+}  // namespace cnn

@@ -1,0 +1,31 @@
+// `cnn`: the command-line entry point. Dispatches to the subcommands and turns every failure into one
+// "cnn: error: ..." line on stderr (plus the library's HINT line, if any) and exit code 1; never an abort.
+#include <cnn/error.h>
+
+#include <cstdio>
+#include <exception>
+
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"cnn: train and inspect convolutional neural networks with cnnkit (PyTorch/timm-style flags)."};
+  app.name("cnn");
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "cnn (cnnkit) 0.1.0");
+  cnn::cli::add_train_command(app);
+  cnn::cli::add_summary_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    std::fprintf(stderr, "cnn: error: %s\nRun 'cnn --help' or 'cnn COMMAND --help' for the flags.\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "\ncnn: error: %s\n", e.what());
+    return 1;
+  } catch (...) {
+    std::fprintf(stderr, "\ncnn: error: unknown failure\n");
+    return 1;
+  }
+  return 0;
+}
