@@ -1,8 +1,10 @@
-// The torch.nn layers: same names, defaults, initialisation and printed text as PyTorch.
-// Not the math: each forward calls the functional op from ops.h. Usage:
-//   auto conv = Conv2d(1, 32, {.kernel_size = 3, .padding = 1});  Tensor y = conv(x);
+// The torch.nn layers: same names, defaults, initialisation and printed text as PyTorch. Here: the layers with
+// window geometry (Conv2d, pooling) and Linear; activation.h and batchnorm.h hold the rest. Not the math:
+// each forward calls its op from ops.h. Usage: auto conv = Conv2d(1, 32, {.kernel_size = 3, .padding = 1});
 #pragma once
 
+#include <cnn/activation.h>
+#include <cnn/batchnorm.h>
 #include <cnn/module.h>
 
 #include <optional>
@@ -68,77 +70,6 @@ class Linear : public Module {
   int64_t in_features_, out_features_;
 };
 
-/// Shape-preserving layers without parameters.
-class ElementwiseModule : public Module {
- public:
-  Shape output_shape(const Shape& in) const override { return in; }
-};
-
-class ReLU : public ElementwiseModule {
- public:
-  Tensor forward(const Tensor& x) override;
-  std::string type_name() const override { return "ReLU"; }
-};
-class ReLU6 : public ElementwiseModule {
- public:
-  Tensor forward(const Tensor& x) override;
-  std::string type_name() const override { return "ReLU6"; }
-};
-class LeakyReLU : public ElementwiseModule {
- public:
-  explicit LeakyReLU(double negative_slope = 0.01) : negative_slope_(negative_slope) {}
-  Tensor forward(const Tensor& x) override;
-  std::string type_name() const override { return "LeakyReLU"; }
-  std::string extra_repr() const override;
-  double negative_slope() const { return negative_slope_; }
-
- private:
-  double negative_slope_;
-};
-class Sigmoid : public ElementwiseModule {
- public:
-  Tensor forward(const Tensor& x) override;
-  std::string type_name() const override { return "Sigmoid"; }
-};
-class Tanh : public ElementwiseModule {
- public:
-  Tensor forward(const Tensor& x) override;
-  std::string type_name() const override { return "Tanh"; }
-};
-class Identity : public ElementwiseModule {
- public:
-  Tensor forward(const Tensor& x) override { return x; }
-  std::string type_name() const override { return "Identity"; }
-};
-/// Zeroes elements with probability p while training (scaling the rest by 1/(1-p)); identity in eval().
-class Dropout : public ElementwiseModule {
- public:
-  explicit Dropout(double p = 0.5);
-  Tensor forward(const Tensor& x) override;
-  std::string type_name() const override { return "Dropout"; }
-  std::string extra_repr() const override;
-  double p() const { return p_; }
-
- private:
-  double p_;
-};
-
-struct FlattenOptions {
-  int64_t start_dim = 1;
-  int64_t end_dim = -1;
-};
-class Flatten : public Module {
- public:
-  explicit Flatten(const FlattenOptions& options = {}) : options_(options) {}
-  Tensor forward(const Tensor& x) override;
-  std::string type_name() const override { return "Flatten"; }
-  std::string extra_repr() const override;
-  Shape output_shape(const Shape& in) const override;
-
- private:
-  FlattenOptions options_;
-};
-
 /// MaxPool2d(2) or MaxPool2d({.kernel_size = 3, .stride = 2, .padding = 1}); stride 0 means kernel_size.
 class MaxPool2d : public Module {
  public:
@@ -199,60 +130,6 @@ class AdaptiveMaxPool2d : public Module {
  private:
   Pair2 output_size_;
   bool scalar_;
-};
-
-/// nn.BatchNorm*d's arguments after num_features, in PyTorch's order. momentum nullopt = cumulative average.
-struct BatchNormLayerOptions {
-  double eps = 1e-5;
-  std::optional<double> momentum = 0.1;
-  bool affine = true;
-  bool track_running_stats = true;
-};
-
-/// Shared by BatchNorm1d and BatchNorm2d: weight/bias [C] (affine), buffers running_mean, running_var [C]
-/// and num_batches_tracked (i64 scalar) when tracking running statistics.
-class BatchNorm : public Module {
- public:
-  Tensor forward(const Tensor& x) override;
-  std::string extra_repr() const override;
-  Shape output_shape(const Shape& in) const override { return in; }
-  int64_t macs(const Shape& in) const override { return in.numel(); }
-  /// Running statistics back to mean 0, variance 1, count 0.
-  void reset_running_stats();
-  int64_t num_features() const { return num_features_; }
-  const BatchNormLayerOptions& options() const { return options_; }
-
-  Tensor weight, bias, running_mean, running_var, num_batches_tracked;
-
- protected:
-  BatchNorm(int64_t num_features, const BatchNormLayerOptions& options);
-  virtual void check_input(const Tensor& x) const = 0;
-
- private:
-  int64_t num_features_;
-  BatchNormLayerOptions options_;
-};
-
-/// Over [N, C] or [N, C, L]. Usage: BatchNorm1d(128)
-class BatchNorm1d : public BatchNorm {
- public:
-  explicit BatchNorm1d(int64_t num_features, const BatchNormLayerOptions& options = {})
-      : BatchNorm(num_features, options) {}
-  std::string type_name() const override { return "BatchNorm1d"; }
-
- protected:
-  void check_input(const Tensor& x) const override;
-};
-
-/// Over [N, C, H, W]. Usage: BatchNorm2d(64, {.momentum = 0.01})
-class BatchNorm2d : public BatchNorm {
- public:
-  explicit BatchNorm2d(int64_t num_features, const BatchNormLayerOptions& options = {})
-      : BatchNorm(num_features, options) {}
-  std::string type_name() const override { return "BatchNorm2d"; }
-
- protected:
-  void check_input(const Tensor& x) const override;
 };
 
 }  // namespace cnn

@@ -164,7 +164,8 @@ class Sequential : public Module {
   template <class M>
     requires std::derived_from<M, Module>
   std::shared_ptr<M> push_back(std::shared_ptr<M> module) {
-    return register_module(std::to_string(modules_.size()), append(std::move(module)));
+    const std::string name = std::to_string(modules_.size());
+    return register_module(name, append(std::move(module)));
   }
   template <class M>
     requires std::derived_from<std::remove_cvref_t<M>, Module> && (!std::is_lvalue_reference_v<M>)

@@ -2,6 +2,8 @@
 // Not the functional ops (ops.h) nor optimisers (optim.h).
 #pragma once
 
+#include <cnn/activation.h>
+#include <cnn/batchnorm.h>
 #include <cnn/init.h>
 #include <cnn/layers.h>
 #include <cnn/module.h>

@@ -37,7 +37,7 @@ struct Padding {
 
 struct Conv2dOptions {
   Pair2 stride{1, 1};
-  Padding padding;
+  Padding padding{};
   Pair2 dilation{1, 1};
   int64_t groups = 1;
 };

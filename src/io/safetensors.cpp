@@ -9,6 +9,7 @@
 #include <bit>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 
@@ -100,10 +101,13 @@ struct Header {
 };
 
 Header read_header(std::ifstream& in, const std::string& path) {
+  if (std::filesystem::is_directory(path)) fail(path, "is a directory", "pass the .safetensors file inside it");
   if (!in) fail(path, fmt::format("cannot open the file ({})", std::strerror(errno)), "check the path and permissions");
   in.seekg(0, std::ios::end);
+  const std::streamoff end = in.tellg();
+  if (end < 0) fail(path, "cannot determine the file size", "check that the path names a regular file");
   Header h;
-  h.file_size = static_cast<uint64_t>(in.tellg());
+  h.file_size = static_cast<uint64_t>(end);
   in.seekg(0);
   if (h.file_size < 8)
     fail(path, fmt::format("file is {} bytes, too short for the 8-byte header length", h.file_size),

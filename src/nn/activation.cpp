@@ -1,6 +1,6 @@
 // Parameter-free layers: ReLU, ReLU6, LeakyReLU, Sigmoid, Tanh, Dropout and Flatten.
 // Not the math: each forward calls its op from ops.h.
-#include <cnn/layers.h>
+#include <cnn/activation.h>
 #include <cnn/ops.h>
 
 #include "nn/repr.h"

@@ -1,6 +1,6 @@
 // BatchNorm1d/2d layers: parameters, running-statistics buffers, PyTorch's momentum handling and printing.
 // Not the normalisation math: forward calls batch_norm() from ops/norm.cpp.
-#include <cnn/layers.h>
+#include <cnn/batchnorm.h>
 #include <cnn/ops.h>
 
 #include "nn/repr.h"

@@ -33,8 +33,9 @@ Tensor unbatch(const Tensor& y, const Tensor& x) { return x.dim() == 3 ? y.squee
 PoolParams pool_params(const char* op, const Shape& x, PoolKind kind, Pair2 kernel, Pair2 stride, Pair2 pad,
                        Pair2 dilation, bool ceil_mode) {
   if (stride.h == 0 && stride.w == 0) stride = kernel;
-  const std::string geometry = fmt::format("kernel_size=({}, {}), stride=({}, {}), padding=({}, {}), dilation=({}, {})",
-                                           kernel.h, kernel.w, stride.h, stride.w, pad.h, pad.w, dilation.h, dilation.w);
+  const std::string geometry =
+      fmt::format("kernel_size=({}, {}), stride=({}, {}), padding=({}, {}), dilation=({}, {})", kernel.h, kernel.w,
+                  stride.h, stride.w, pad.h, pad.w, dilation.h, dilation.w);
   CNN_CHECK(kernel.h > 0 && kernel.w > 0, "{}: kernel_size must be greater than zero, got {}", op, geometry);
   CNN_CHECK(stride.h > 0 && stride.w > 0, "{}: stride must be greater than zero, got {}", op, geometry);
   CNN_CHECK(dilation.h > 0 && dilation.w > 0, "{}: dilation must be greater than zero, got {}", op, geometry);

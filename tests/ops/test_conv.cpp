@@ -134,25 +134,29 @@ TEST(Conv2d, BackendParityAwkwardShapes) {
     Fn f = [o, cl](const auto& t) {
       return conv2d(cl ? t[0].contiguous(MemoryFormat::channels_last) : t[0], t[1], t[2], o);
     };
-    EXPECT_TRUE(test::backend_parity(f, in, 1e-4, 1e-4)) << "x " << c.x.str() << " w " << c.w.str() << " channels_last " << cl;
+    EXPECT_TRUE(test::backend_parity(f, in, 1e-4, 1e-4))
+        << "x " << c.x.str() << " w " << c.w.str() << " channels_last " << cl;
   }
 }
 
 TEST(Conv2d, MatchesPyTorch) {
-  for (const std::string name : {"basic", "stride_pad", "dilation", "groups", "depthwise", "depthwise_multiplier",
-                                 "same_even_kernel", "pointwise", "stride_larger_than_kernel"}) {
-    SCOPED_TRACE(name);
-    Tensor x = test::fixture("conv", name, "x").requires_grad_();
-    Tensor w = test::fixture("conv", name, "w").requires_grad_();
-    const bool bias = name != "stride_pad" && name != "depthwise";
-    Tensor b = bias ? test::fixture("conv", name, "b").requires_grad_() : Tensor();
-    Tensor y = conv2d(x, w, b, fixture_options(name));
-    EXPECT_ALLCLOSE(y, test::fixture("conv", name, "y"), 1e-4, 1e-4);
-    y.backward(test::fixture("conv", name, "dy"));
-    EXPECT_ALLCLOSE(x.grad(), test::fixture("conv", name, "dx"), 1e-4, 1e-4);
-    EXPECT_ALLCLOSE(w.grad(), test::fixture("conv", name, "dw"), 1e-4, 1e-4);
-    if (bias) {
-      EXPECT_ALLCLOSE(b.grad(), test::fixture("conv", name, "db"), 1e-4, 1e-4);
+  for (const std::string& backend_name : available_backends()) {
+    for (const std::string name : {"basic", "stride_pad", "dilation", "groups", "depthwise", "depthwise_multiplier",
+                                   "same_even_kernel", "pointwise", "stride_larger_than_kernel"}) {
+      SCOPED_TRACE(name + " on " + backend_name);
+      BackendGuard backend_guard(backend_name);
+      Tensor x = test::fixture("conv", name, "x").requires_grad_();
+      Tensor w = test::fixture("conv", name, "w").requires_grad_();
+      const bool bias = name != "stride_pad" && name != "depthwise";
+      Tensor b = bias ? test::fixture("conv", name, "b").requires_grad_() : Tensor();
+      Tensor y = conv2d(x, w, b, fixture_options(name));
+      EXPECT_ALLCLOSE(y, test::fixture("conv", name, "y"), 1e-4, 1e-4);
+      y.backward(test::fixture("conv", name, "dy"));
+      EXPECT_ALLCLOSE(x.grad(), test::fixture("conv", name, "dx"), 1e-4, 1e-4);
+      EXPECT_ALLCLOSE(w.grad(), test::fixture("conv", name, "dw"), 1e-4, 1e-4);
+      if (bias) {
+        EXPECT_ALLCLOSE(b.grad(), test::fixture("conv", name, "db"), 1e-4, 1e-4);
+      }
     }
   }
 }
@@ -176,9 +180,10 @@ TEST(Conv2d, ErrorMessages) {
   EXPECT_THROW(conv2d(ones({8, 1, 32, 32}), ones({16, 3, 3, 3})), Error);
   EXPECT_EQ(error_message([] { conv2d(ones({8, 1, 32, 32}), ones({16, 3, 3, 3})); }),
             "conv2d: expected input with 3 channels for weight [16, 3, 3, 3] (groups=1), got input [8, 1, 32, 32]");
-  EXPECT_EQ(error_message([] { conv2d(ones({8, 4, 8, 8}), ones({6, 1, 3, 3}), Tensor(), {.padding = 0, .groups = 2}); }),
+  const Conv2dOptions two_groups{.padding = 0, .groups = 2};
+  EXPECT_EQ(error_message([&] { conv2d(ones({8, 4, 8, 8}), ones({6, 1, 3, 3}), Tensor(), two_groups); }),
             "conv2d: expected input with 2 channels for weight [6, 1, 3, 3] (groups=2), got input [8, 4, 8, 8]");
-  EXPECT_EQ(error_message([] { conv2d(ones({1, 4, 8, 8}), ones({3, 2, 3, 3}), Tensor(), {.padding = 0, .groups = 2}); }),
+  EXPECT_EQ(error_message([&] { conv2d(ones({1, 4, 8, 8}), ones({3, 2, 3, 3}), Tensor(), two_groups); }),
             "conv2d: given groups=2, expected weight [3, 2, 3, 3] to be divisible by 2 at dimension 0");
   EXPECT_EQ(error_message([] { conv2d(ones({3, 32, 32}), ones({16, 3, 3, 3})); }),
             "conv2d: expected 4-D input [N, C, H, W], got input of shape [3, 32, 32]");

@@ -18,13 +18,13 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    std::fprintf(stderr, "cnn: error: %s\nRun 'cnn --help' or 'cnn COMMAND --help' for the flags.\n", e.what());
+    std::fprintf(stderr, "cnn: error: %s (see cnn --help)\n", e.what());
     return 1;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "\ncnn: error: %s\n", e.what());
+    std::fprintf(stderr, "cnn: error: %s\n", e.what());
     return 1;
   } catch (...) {
-    std::fprintf(stderr, "\ncnn: error: unknown failure\n");
+    std::fprintf(stderr, "cnn: error: unknown failure\n");
     return 1;
   }
   return 0;

@@ -12,6 +12,10 @@ class Progress {
  public:
   /// Writes to stderr; a bar when stderr is a terminal, else a line every `log_interval` steps.
   explicit Progress(int64_t log_interval);
+  /// Ends a drawn bar's line, so that an error message after it starts on a line of its own.
+  ~Progress() { finish(); }
+  Progress(const Progress&) = delete;
+  Progress& operator=(const Progress&) = delete;
   void update(const StepInfo& s);
   /// Ends the bar's line (call after each epoch's training).
   void finish();

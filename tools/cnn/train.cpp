@@ -1,5 +1,6 @@
 // `cnn train`: flags as timm's train.py, then data, model, optimiser and fit(); results on stdout,
 // progress on stderr, metrics.json + model.safetensors in --output. Not the loop itself (library's fit()).
+#include <cnn/analysis.h>
 #include <cnn/backend.h>
 #include <cnn/data.h>
 #include <cnn/models.h>
@@ -61,7 +62,7 @@ void run_train(const TrainArgs& a) {
   const std::string output = a.output.empty() ? fmt::format("runs/{}-{}", a.model, a.dataset) : a.output;
 
   fmt::print("cnn train: {} ({} parameters) on {} from {}: {} train / {} test images\n", a.model,
-             model->num_parameters(), a.dataset, dir, train_set->size(), test_set->size());
+             with_thousands(model->num_parameters()), a.dataset, dir, train_set->size(), test_set->size());
   fmt::print("  backend {}, {} threads, {} lr {}{}, weight decay {}, batch {}, {} epoch{}, seed {}\n", backend().name(),
              get_num_threads(), a.opt, lr, a.opt == "sgd" ? fmt::format(" momentum {}", a.momentum) : "",
              a.weight_decay, a.batch_size, a.epochs, a.epochs == 1 ? "" : "s", a.seed);

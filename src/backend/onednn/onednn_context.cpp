@@ -26,6 +26,17 @@ void execute(const dnnl::primitive& prim, const Args& args) {
   stream().wait();
 }
 
+Bindings& Bindings::add(int arg, const memory::desc& desc, const Tensor& t) {
+  tensors_.push_back(t);
+  args_.insert_or_assign(arg, wrap(desc, t));
+  return *this;
+}
+
+Bindings& Bindings::add(int arg, const memory& m) {
+  args_.insert_or_assign(arg, m);
+  return *this;
+}
+
 memory::dims dims_of(const Shape& s) { return memory::dims(s.dims().begin(), s.dims().end()); }
 
 memory wrap(const memory::desc& desc, const Tensor& t) {

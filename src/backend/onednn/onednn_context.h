@@ -10,6 +10,7 @@
 #include <oneapi/dnnl/dnnl.hpp>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace cnn::onednn {
 
@@ -23,6 +24,20 @@ dnnl::engine& engine();
 dnnl::stream& stream();
 /// Runs a primitive and waits for it.
 void execute(const dnnl::primitive& prim, const Args& args);
+
+/// The arguments of one primitive execution. Holds the tensors whose buffers it points at, so a temporary
+/// such as `x.contiguous()` stays alive until the primitive has run.
+class Bindings {
+ public:
+  /// Binds `t`'s dense buffer, described by `desc`, as argument `arg` (DNNL_ARG_*).
+  Bindings& add(int arg, const memory::desc& desc, const Tensor& t);
+  Bindings& add(int arg, const memory& m);
+  void run(const dnnl::primitive& prim) const { execute(prim, args_); }
+
+ private:
+  Args args_;
+  std::vector<Tensor> tensors_;
+};
 
 memory::dims dims_of(const Shape& s);
 /// A dense float buffer of `t`'s data, described by `desc`.

@@ -76,14 +76,14 @@ struct BackwardWeights {
 Tensor OneDnnBackend::conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const ConvParams& p) {
   const Geometry g = geometry(x.shape(), w.shape(), p);
   auto e = forward_entry(g, b.defined());
-  const Tensor xs = x.contiguous(MemoryFormat::channels_last);
   const Tensor ws = w.contiguous();
   Tensor y = empty_as(Shape(g.dst), tag::nhwc);
-  Args args{{DNNL_ARG_SRC, wrap(e->pd.src_desc(), xs)},
-            {DNNL_ARG_WEIGHTS, e->weights.apply(wrap(user_weights(g), ws))},
-            {DNNL_ARG_DST, wrap(e->pd.dst_desc(), y)}};
-  if (b.defined()) args.emplace(DNNL_ARG_BIAS, wrap(e->pd.bias_desc(), b.contiguous()));
-  execute(e->prim, args);
+  Bindings args;
+  args.add(DNNL_ARG_SRC, e->pd.src_desc(), x.contiguous(MemoryFormat::channels_last))
+      .add(DNNL_ARG_WEIGHTS, e->weights.apply(wrap(user_weights(g), ws)))
+      .add(DNNL_ARG_DST, e->pd.dst_desc(), y);
+  if (b.defined()) args.add(DNNL_ARG_BIAS, e->pd.bias_desc(), b.contiguous());
+  args.run(e->prim);
   return y;
 }
 
@@ -97,12 +97,13 @@ Tensor OneDnnBackend::conv2d_backward_data(const Tensor& dy, const Tensor& w, co
     dnnl::convolution_backward_data::primitive_desc pd(d, engine(), forward_entry(g, false)->pd);
     return BackwardData{pd, dnnl::convolution_backward_data(pd), Reorder(user_weights(g), pd.weights_desc())};
   });
-  const Tensor dys = dy.contiguous(MemoryFormat::channels_last);
   const Tensor ws = w.contiguous();
   Tensor dx = empty_as(x_shape, tag::nhwc);
-  execute(e->prim, {{DNNL_ARG_DIFF_DST, wrap(e->pd.diff_dst_desc(), dys)},
-                    {DNNL_ARG_WEIGHTS, e->weights.apply(wrap(user_weights(g), ws))},
-                    {DNNL_ARG_DIFF_SRC, wrap(e->pd.diff_src_desc(), dx)}});
+  Bindings()
+      .add(DNNL_ARG_DIFF_DST, e->pd.diff_dst_desc(), dy.contiguous(MemoryFormat::channels_last))
+      .add(DNNL_ARG_WEIGHTS, e->weights.apply(wrap(user_weights(g), ws)))
+      .add(DNNL_ARG_DIFF_SRC, e->pd.diff_src_desc(), dx)
+      .run(e->prim);
   return dx;
 }
 
@@ -119,20 +120,19 @@ std::pair<Tensor, Tensor> OneDnnBackend::conv2d_backward_weights(const Tensor& d
     return BackwardWeights{pd, dnnl::convolution_backward_weights(pd),
                            Reorder(pd.diff_weights_desc(), user_weights(g))};
   });
-  const Tensor xs = x.contiguous(MemoryFormat::channels_last);
-  const Tensor dys = dy.contiguous(MemoryFormat::channels_last);
   Tensor dw = Tensor::empty(w_shape);
   const memory dw_user = wrap(user_weights(g), dw);
   const memory dw_mem = e->weights.prim ? scratch(e->pd.diff_weights_desc()) : dw_user;
-  Args args{{DNNL_ARG_SRC, wrap(e->pd.src_desc(), xs)},
-            {DNNL_ARG_DIFF_DST, wrap(e->pd.diff_dst_desc(), dys)},
-            {DNNL_ARG_DIFF_WEIGHTS, dw_mem}};
+  Bindings args;
+  args.add(DNNL_ARG_SRC, e->pd.src_desc(), x.contiguous(MemoryFormat::channels_last))
+      .add(DNNL_ARG_DIFF_DST, e->pd.diff_dst_desc(), dy.contiguous(MemoryFormat::channels_last))
+      .add(DNNL_ARG_DIFF_WEIGHTS, dw_mem);
   Tensor db;
   if (with_bias) {
     db = Tensor::empty(Shape{w_shape[0]});
-    args.emplace(DNNL_ARG_DIFF_BIAS, wrap(e->pd.diff_bias_desc(), db));
+    args.add(DNNL_ARG_DIFF_BIAS, e->pd.diff_bias_desc(), db);
   }
-  execute(e->prim, args);
+  args.run(e->prim);
   if (e->weights.prim) e->weights.apply(dw_mem, dw_user);
   return {dw, db};
 }

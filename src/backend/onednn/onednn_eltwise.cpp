@@ -100,7 +100,7 @@ Tensor OneDnnBackend::eltwise_forward(const Tensor& x, const EltwiseParams& p) {
   const int64_t n = xs.numel();
   auto e = cache().get<Forward>(key_of("eltwise_fwd", a, n), [&] { return Forward{{forward_pd(a, n)}}; });
   Tensor y = empty_strided_like(xs);
-  if (n > 0) execute(e->prim, {{DNNL_ARG_SRC, wrap(flat(n), xs)}, {DNNL_ARG_DST, wrap(flat(n), y)}});
+  if (n > 0) Bindings().add(DNNL_ARG_SRC, flat(n), xs).add(DNNL_ARG_DST, flat(n), y).run(e->prim);
   return y;
 }
 
@@ -118,9 +118,11 @@ Tensor OneDnnBackend::eltwise_backward(const Tensor& dy, const Tensor& x, const 
   });
   Tensor dx = empty_strided_like(ref);
   if (n > 0)
-    execute(e->prim, {{uses_dst(a.alg) ? DNNL_ARG_DST : DNNL_ARG_SRC, wrap(flat(n), ref)},
-                      {DNNL_ARG_DIFF_DST, wrap(flat(n), g)},
-                      {DNNL_ARG_DIFF_SRC, wrap(flat(n), dx)}});
+    Bindings()
+        .add(uses_dst(a.alg) ? DNNL_ARG_DST : DNNL_ARG_SRC, flat(n), ref)
+        .add(DNNL_ARG_DIFF_DST, flat(n), g)
+        .add(DNNL_ARG_DIFF_SRC, flat(n), dx)
+        .run(e->prim);
   return dx;
 }
 

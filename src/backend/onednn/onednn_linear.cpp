@@ -66,11 +66,12 @@ Tensor OneDnnBackend::linear_forward(const Tensor& x, const Tensor& w, const Ten
     return Forward{pd, dnnl::inner_product_forward(pd)};
   });
   Tensor y = Tensor::empty(Shape{N, O});
-  Args args{{DNNL_ARG_SRC, wrap(plain2d(N, I), x.contiguous())},
-            {DNNL_ARG_WEIGHTS, wrap(plain2d(O, I), w.contiguous())},
-            {DNNL_ARG_DST, wrap(plain2d(N, O), y)}};
-  if (b.defined()) args.emplace(DNNL_ARG_BIAS, wrap(vec(O), b.contiguous()));
-  execute(e->prim, args);
+  Bindings args;
+  args.add(DNNL_ARG_SRC, plain2d(N, I), x.contiguous())
+      .add(DNNL_ARG_WEIGHTS, plain2d(O, I), w.contiguous())
+      .add(DNNL_ARG_DST, plain2d(N, O), y);
+  if (b.defined()) args.add(DNNL_ARG_BIAS, vec(O), b.contiguous());
+  args.run(e->prim);
   return y;
 }
 
@@ -83,9 +84,11 @@ Tensor OneDnnBackend::linear_backward_data(const Tensor& dy, const Tensor& w) {
     return BackwardData{pd, dnnl::inner_product_backward_data(pd)};
   });
   Tensor dx = Tensor::empty(Shape{N, I});
-  execute(e->prim, {{DNNL_ARG_DIFF_DST, wrap(plain2d(N, O), dy.contiguous())},
-                    {DNNL_ARG_WEIGHTS, wrap(plain2d(O, I), w.contiguous())},
-                    {DNNL_ARG_DIFF_SRC, wrap(plain2d(N, I), dx)}});
+  Bindings()
+      .add(DNNL_ARG_DIFF_DST, plain2d(N, O), dy.contiguous())
+      .add(DNNL_ARG_WEIGHTS, plain2d(O, I), w.contiguous())
+      .add(DNNL_ARG_DIFF_SRC, plain2d(N, I), dx)
+      .run(e->prim);
   return dx;
 }
 
@@ -99,14 +102,15 @@ std::pair<Tensor, Tensor> OneDnnBackend::linear_backward_weights(const Tensor& d
     return BackwardWeights{pd, dnnl::inner_product_backward_weights(pd)};
   });
   Tensor dw = Tensor::empty(Shape{O, I}), db;
-  Args args{{DNNL_ARG_SRC, wrap(plain2d(N, I), x.contiguous())},
-            {DNNL_ARG_DIFF_DST, wrap(plain2d(N, O), dy.contiguous())},
-            {DNNL_ARG_DIFF_WEIGHTS, wrap(plain2d(O, I), dw)}};
+  Bindings args;
+  args.add(DNNL_ARG_SRC, plain2d(N, I), x.contiguous())
+      .add(DNNL_ARG_DIFF_DST, plain2d(N, O), dy.contiguous())
+      .add(DNNL_ARG_DIFF_WEIGHTS, plain2d(O, I), dw);
   if (with_bias) {
     db = Tensor::empty(Shape{O});
-    args.emplace(DNNL_ARG_DIFF_BIAS, wrap(vec(O), db));
+    args.add(DNNL_ARG_DIFF_BIAS, vec(O), db);
   }
-  execute(e->prim, args);
+  args.run(e->prim);
   return {dw, db};
 }
 
@@ -123,9 +127,11 @@ Tensor OneDnnBackend::matmul(const Tensor& a, const Tensor& b, bool trans_a, boo
                                  return Matmul{pd, dnnl::matmul(pd)};
                                });
   Tensor c = Tensor::empty(Shape{batch, M, N});
-  execute(e->prim, {{DNNL_ARG_SRC, wrap(A.desc, A.data)},
-                    {DNNL_ARG_WEIGHTS, wrap(B.desc, B.data)},
-                    {DNNL_ARG_DST, wrap(cd, c)}});
+  Bindings()
+      .add(DNNL_ARG_SRC, A.desc, A.data)
+      .add(DNNL_ARG_WEIGHTS, B.desc, B.data)
+      .add(DNNL_ARG_DST, cd, c)
+      .run(e->prim);
   return c;
 }
 

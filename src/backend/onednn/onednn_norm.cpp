@@ -82,15 +82,13 @@ Backend::BatchNormStats OneDnnBackend::batchnorm_forward_training(const Tensor& 
   auto e = forward_entry("bn_fwd_train", prop_kind::forward_training, p, eps, affine_flags(affine));
   const int64_t C = x.size(1);
   BatchNormStats s{empty_like_plain(x, p), Tensor::empty(Shape{C}), Tensor::empty(Shape{C}), Tensor::empty(Shape{C})};
-  Args args{{DNNL_ARG_SRC, wrap(e->pd.src_desc(), p.data)},
-            {DNNL_ARG_DST, wrap(e->pd.dst_desc(), s.y)},
-            {DNNL_ARG_MEAN, wrap(vec(C), s.mean)},
-            {DNNL_ARG_VARIANCE, wrap(vec(C), s.var)}};
-  if (affine) {
-    args.emplace(DNNL_ARG_SCALE, wrap(vec(C), gamma.contiguous()));
-    args.emplace(DNNL_ARG_SHIFT, wrap(vec(C), beta.contiguous()));
-  }
-  execute(e->prim, args);
+  Bindings args;
+  args.add(DNNL_ARG_SRC, e->pd.src_desc(), p.data)
+      .add(DNNL_ARG_DST, e->pd.dst_desc(), s.y)
+      .add(DNNL_ARG_MEAN, vec(C), s.mean)
+      .add(DNNL_ARG_VARIANCE, vec(C), s.var);
+  if (affine) args.add(DNNL_ARG_SCALE, vec(C), gamma.contiguous()).add(DNNL_ARG_SHIFT, vec(C), beta.contiguous());
+  args.run(e->prim);
   const float* v = s.var.data<float>();
   float* inv = s.invstd.data<float>();
   for (int64_t c = 0; c < C; ++c) inv[c] = static_cast<float>(1.0 / std::sqrt(double(v[c]) + eps));
@@ -107,15 +105,13 @@ Tensor OneDnnBackend::batchnorm_forward_inference(const Tensor& x, const Tensor&
                          affine_flags(affine) | normalization_flags::use_global_stats);
   const int64_t C = x.size(1);
   Tensor y = empty_like_plain(x, p);
-  Args args{{DNNL_ARG_SRC, wrap(e->pd.src_desc(), p.data)},
-            {DNNL_ARG_DST, wrap(e->pd.dst_desc(), y)},
-            {DNNL_ARG_MEAN, wrap(vec(C), mean.contiguous())},
-            {DNNL_ARG_VARIANCE, wrap(vec(C), var.contiguous())}};
-  if (affine) {
-    args.emplace(DNNL_ARG_SCALE, wrap(vec(C), gamma.contiguous()));
-    args.emplace(DNNL_ARG_SHIFT, wrap(vec(C), beta.contiguous()));
-  }
-  execute(e->prim, args);
+  Bindings args;
+  args.add(DNNL_ARG_SRC, e->pd.src_desc(), p.data)
+      .add(DNNL_ARG_DST, e->pd.dst_desc(), y)
+      .add(DNNL_ARG_MEAN, vec(C), mean.contiguous())
+      .add(DNNL_ARG_VARIANCE, vec(C), var.contiguous());
+  if (affine) args.add(DNNL_ARG_SCALE, vec(C), gamma.contiguous()).add(DNNL_ARG_SHIFT, vec(C), beta.contiguous());
+  args.run(e->prim);
   return y;
 }
 
@@ -145,19 +141,23 @@ Backend::BatchNormGrads OneDnnBackend::batchnorm_backward(const Tensor& dy, cons
     var.data<float>()[c] = static_cast<float>(1.0 / (s * s));
   }
   BatchNormGrads g{empty_like_plain(x, p), Tensor(), Tensor()};
-  Args args{{DNNL_ARG_SRC, wrap(e->pd.src_desc(), p.data)},
-            {DNNL_ARG_DIFF_DST, wrap(e->pd.diff_dst_desc(), like_layout(dy, p))},
-            {DNNL_ARG_MEAN, wrap(vec(C), mean.contiguous())},
-            {DNNL_ARG_VARIANCE, wrap(vec(C), var)},
-            {DNNL_ARG_DIFF_SRC, wrap(e->pd.diff_src_desc(), g.dx)}};
+  Bindings args;
+  args.add(DNNL_ARG_SRC, e->pd.src_desc(), p.data)
+      .add(DNNL_ARG_DIFF_DST, e->pd.diff_dst_desc(), like_layout(dy, p))
+      .add(DNNL_ARG_MEAN, vec(C), mean.contiguous())
+      .add(DNNL_ARG_VARIANCE, vec(C), var)
+      .add(DNNL_ARG_DIFF_SRC, e->pd.diff_src_desc(), g.dx);
   if (affine) {
     g.dgamma = Tensor::empty(Shape{C});
     g.dbeta = Tensor::empty(Shape{C});
-    args.emplace(DNNL_ARG_SCALE, wrap(vec(C), gamma.contiguous()));
-    args.emplace(DNNL_ARG_DIFF_SCALE, wrap(vec(C), g.dgamma));
-    args.emplace(DNNL_ARG_DIFF_SHIFT, wrap(vec(C), g.dbeta));
+    // oneDNN 2.6 asks for a shift argument it never reads in backward: gamma stands in for beta.
+    const Tensor scale = gamma.contiguous();
+    args.add(DNNL_ARG_SCALE, vec(C), scale)
+        .add(DNNL_ARG_SHIFT, vec(C), scale)
+        .add(DNNL_ARG_DIFF_SCALE, vec(C), g.dgamma)
+        .add(DNNL_ARG_DIFF_SHIFT, vec(C), g.dbeta);
   }
-  execute(e->prim, args);
+  args.run(e->prim);
   if (!need_dx) g.dx = Tensor();
   if (!need_affine) g.dgamma = g.dbeta = Tensor();
   return g;

@@ -105,14 +105,14 @@ std::pair<Tensor, Tensor> OneDnnBackend::pool2d_forward(const Tensor& x, const P
     return RefBackend::pool2d_forward(x, p);
   }
   Tensor y = empty_as(Shape(w.dst), layout);
-  Args args{{DNNL_ARG_SRC, wrap(e->pd.src_desc(), xs)}, {DNNL_ARG_DST, wrap(e->pd.dst_desc(), y)}};
+  Bindings args;
+  args.add(DNNL_ARG_SRC, e->pd.src_desc(), xs).add(DNNL_ARG_DST, e->pd.dst_desc(), y);
   if (p.kind != PoolKind::max) {
-    execute(e->prim, args);
+    args.run(e->prim);
     return {y, Tensor()};
   }
   const memory ws = scratch(e->pd.workspace_desc());
-  args.emplace(DNNL_ARG_WORKSPACE, ws);
-  execute(e->prim, args);
+  args.add(DNNL_ARG_WORKSPACE, ws).run(e->prim);
   Tensor indices = empty_strided_like(y, DType::i64);
   if (e->pd.workspace_desc().data_type() == dt::u8)
     workspace_to_indices(static_cast<const uint8_t*>(ws.get_data_handle()), indices, x.shape(), p);
@@ -167,8 +167,7 @@ Tensor OneDnnBackend::pool2d_backward(const Tensor& dy, const Tensor& indices, c
     return RefBackend::pool2d_backward(dy, indices, x_shape, p);
   }
   Tensor dx = empty_as(x_shape, layout);
-  execute(e->prim, {{DNNL_ARG_DIFF_DST, wrap(e->pd.diff_dst_desc(), g)},
-                    {DNNL_ARG_DIFF_SRC, wrap(e->pd.diff_src_desc(), dx)}});
+  Bindings().add(DNNL_ARG_DIFF_DST, e->pd.diff_dst_desc(), g).add(DNNL_ARG_DIFF_SRC, e->pd.diff_src_desc(), dx).run(e->prim);
   return dx;
 }
 

@@ -12,7 +12,8 @@ using dnnl::prop_kind;
 namespace {
 
 memory::desc row_major(const Shape& s) {
-  return memory::desc(dims_of(s), dt::f32, memory::dims(s.contiguous_strides().begin(), s.contiguous_strides().end()));
+  const std::vector<int64_t> strides = s.contiguous_strides();
+  return memory::desc(dims_of(s), dt::f32, memory::dims(strides.begin(), strides.end()));
 }
 
 dnnl::softmax_v2_forward::primitive_desc forward_pd(const Shape& s, int axis, bool log) {
@@ -41,7 +42,7 @@ Tensor OneDnnBackend::softmax_forward(const Tensor& x, int64_t dim, bool log) {
                                 [&] { return Forward{{forward_pd(x.shape(), axis, log)}}; });
   Tensor y = Tensor::empty(x.shape());
   const memory::desc d = row_major(x.shape());
-  execute(e->prim, {{DNNL_ARG_SRC, wrap(d, x.contiguous())}, {DNNL_ARG_DST, wrap(d, y)}});
+  Bindings().add(DNNL_ARG_SRC, d, x.contiguous()).add(DNNL_ARG_DST, d, y).run(e->prim);
   return y;
 }
 
@@ -55,9 +56,11 @@ Tensor OneDnnBackend::softmax_backward(const Tensor& dy, const Tensor& y, int64_
     return Backward{{dnnl::softmax_v2_backward::primitive_desc(desc, engine(), forward_pd(y.shape(), axis, log))}};
   });
   Tensor dx = Tensor::empty(y.shape());
-  execute(e->prim, {{DNNL_ARG_DST, wrap(d, y.contiguous())},
-                    {DNNL_ARG_DIFF_DST, wrap(d, dy.contiguous())},
-                    {DNNL_ARG_DIFF_SRC, wrap(d, dx)}});
+  Bindings()
+      .add(DNNL_ARG_DST, d, y.contiguous())
+      .add(DNNL_ARG_DIFF_DST, d, dy.contiguous())
+      .add(DNNL_ARG_DIFF_SRC, d, dx)
+      .run(e->prim);
   return dx;
 }
 
