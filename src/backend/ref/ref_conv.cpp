@@ -1,8 +1,9 @@
-// RefBackend convolution: clean, minimal reference loops (direct convolution, double accumulators).
-// No intrinsics, no threads, no im2col: the specification the oneDNN kernels are tested against.
-#include "backend/ref/ref_backend.h"
-
+// RefBackend convolution: clean, minimal reference kernels written as im2col + matrix product, exactly the
+// "convolution as matrix multiplication" of the course notes (002 §3.5). No intrinsics, no threads.
 #include <vector>
+
+#include "backend/ref/gemm.h"
+#include "backend/ref/ref_backend.h"
 
 namespace cnn {
 
@@ -14,6 +15,8 @@ struct ConvDims {
   int64_t K, R, S;     // output channels, kernel height and width
   int64_t P, Q;        // output height and width
   int64_t C_g, K_g;    // input and output channels per group
+  int64_t rows() const { return C_g * R * S; }  // im2col rows: one per (c, r, s) tap of a group
+  int64_t cols() const { return P * Q; }        // im2col columns: one per output position
 };
 
 ConvDims conv_dims(const Shape& x, const Shape& w, const ConvParams& p) {
@@ -27,120 +30,102 @@ ConvDims conv_dims(const Shape& x, const Shape& w, const ConvParams& p) {
   return d;
 }
 
-// A dense NCHW copy of a kernel input (or the input itself when already so).
+// col[(c, r, s), (p, q)] = x[c, p*stride - pad + r*dil, q*stride - pad + s*dil] (0 in the padding), for the
+// C_g channels of one group of one image (x points at that group's first channel plane).
+void im2col(const float* x, float* col, const ConvDims& d, const ConvParams& p) {
+  for (int64_t c = 0; c < d.C_g; ++c)
+    for (int64_t r = 0; r < d.R; ++r)
+      for (int64_t s = 0; s < d.S; ++s, col += d.cols())
+        for (int64_t oh = 0; oh < d.P; ++oh) {
+          const int64_t ih = oh * p.stride_h - p.pad_top + r * p.dilation_h;
+          for (int64_t ow = 0; ow < d.Q; ++ow) {
+            const int64_t iw = ow * p.stride_w - p.pad_left + s * p.dilation_w;
+            const bool inside = ih >= 0 && ih < d.H && iw >= 0 && iw < d.W;
+            col[oh * d.Q + ow] = inside ? x[(c * d.H + ih) * d.W + iw] : 0.0f;
+          }
+        }
+}
+
+// The transpose of im2col: adds each column entry back into the input position it was read from.
+void col2im(const float* col, float* x, const ConvDims& d, const ConvParams& p) {
+  for (int64_t c = 0; c < d.C_g; ++c)
+    for (int64_t r = 0; r < d.R; ++r)
+      for (int64_t s = 0; s < d.S; ++s, col += d.cols())
+        for (int64_t oh = 0; oh < d.P; ++oh) {
+          const int64_t ih = oh * p.stride_h - p.pad_top + r * p.dilation_h;
+          if (ih < 0 || ih >= d.H) continue;
+          for (int64_t ow = 0; ow < d.Q; ++ow) {
+            const int64_t iw = ow * p.stride_w - p.pad_left + s * p.dilation_w;
+            if (iw >= 0 && iw < d.W) x[(c * d.H + ih) * d.W + iw] += col[oh * d.Q + ow];
+          }
+        }
+}
+
 Tensor dense(const Tensor& t) { return t.detach().contiguous(); }
 
 }  // namespace
 
 // x [N, C, H, W], w [K, C/groups, R, S], b [K] or undefined -> y [N, K, P, Q].
-// y[n, k, p, q] = b[k] + sum_{c, r, s} x[n, g*C_g + c, p*stride - pad + r*dil, q*stride - pad + s*dil] * w[k, c, r, s]
+// Per image and group: y_g [K_g, P*Q] = w_g [K_g, C_g*R*S] . col [C_g*R*S, P*Q], plus the bias.
 Tensor RefBackend::conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const ConvParams& p) {
   const ConvDims d = conv_dims(x.shape(), w.shape(), p);
   const Tensor xc = dense(x), wc = dense(w);
-  const float* X = xc.data<float>();
-  const float* Wt = wc.data<float>();
-  const Tensor bc = b.defined() ? dense(b) : Tensor();
-  const float* B = bc.defined() ? bc.data<float>() : nullptr;
-  Tensor y = Tensor::empty({d.N, d.K, d.P, d.Q});
-  float* Y = y.data<float>();
+  Tensor y = zeros({d.N, d.K, d.P, d.Q});
+  std::vector<float> col(static_cast<size_t>(d.rows() * d.cols()));
   for (int64_t n = 0; n < d.N; ++n)
-    for (int64_t k = 0; k < d.K; ++k) {
-      const int64_t g = k / d.K_g;
-      for (int64_t oh = 0; oh < d.P; ++oh)
-        for (int64_t ow = 0; ow < d.Q; ++ow) {
-          double acc = B ? B[k] : 0.0;
-          for (int64_t c = 0; c < d.C_g; ++c)
-            for (int64_t r = 0; r < d.R; ++r) {
-              const int64_t ih = oh * p.stride_h - p.pad_top + r * p.dilation_h;
-              if (ih < 0 || ih >= d.H) continue;
-              for (int64_t s = 0; s < d.S; ++s) {
-                const int64_t iw = ow * p.stride_w - p.pad_left + s * p.dilation_w;
-                if (iw < 0 || iw >= d.W) continue;
-                const float xv = X[((n * d.C + g * d.C_g + c) * d.H + ih) * d.W + iw];
-                const float wv = Wt[((k * d.C_g + c) * d.R + r) * d.S + s];
-                acc += static_cast<double>(xv) * wv;
-              }
-            }
-          Y[((n * d.K + k) * d.P + oh) * d.Q + ow] = static_cast<float>(acc);
-        }
+    for (int64_t g = 0; g < p.groups; ++g) {
+      im2col(xc.data<float>() + (n * d.C + g * d.C_g) * d.H * d.W, col.data(), d, p);
+      float* yg = y.data<float>() + (n * d.K + g * d.K_g) * d.cols();
+      ref::gemm_nn(wc.data<float>() + g * d.K_g * d.rows(), col.data(), yg, d.K_g, d.rows(), d.cols());
     }
+  if (b.defined()) {
+    const Tensor bc = dense(b);
+    float* Y = y.data<float>();
+    for (int64_t n = 0; n < d.N; ++n)
+      for (int64_t k = 0; k < d.K; ++k)
+        for (int64_t i = 0; i < d.cols(); ++i) Y[(n * d.K + k) * d.cols() + i] += bc.data<float>()[k];
+  }
   return y;
 }
 
 // dy [N, K, P, Q], w [K, C/groups, R, S] -> dx of x_shape [N, C, H, W].
-// Scatters each output gradient back along the taps that produced it (the transpose of the forward loop).
+// Per image and group: col = w_g^T [C_g*R*S, K_g] . dy_g [K_g, P*Q], then col2im scatters it back.
 Tensor RefBackend::conv2d_backward_data(const Tensor& dy, const Tensor& w, const Shape& x_shape,
                                         const ConvParams& p) {
   const ConvDims d = conv_dims(x_shape, w.shape(), p);
   const Tensor dyc = dense(dy), wc = dense(w);
-  const float* DY = dyc.data<float>();
-  const float* Wt = wc.data<float>();
-  std::vector<double> acc(static_cast<size_t>(x_shape.numel()), 0.0);
+  Tensor dx = zeros(x_shape);
+  std::vector<float> col(static_cast<size_t>(d.rows() * d.cols()));
   for (int64_t n = 0; n < d.N; ++n)
-    for (int64_t k = 0; k < d.K; ++k) {
-      const int64_t g = k / d.K_g;
-      for (int64_t oh = 0; oh < d.P; ++oh)
-        for (int64_t ow = 0; ow < d.Q; ++ow) {
-          const double gy = DY[((n * d.K + k) * d.P + oh) * d.Q + ow];
-          for (int64_t c = 0; c < d.C_g; ++c)
-            for (int64_t r = 0; r < d.R; ++r) {
-              const int64_t ih = oh * p.stride_h - p.pad_top + r * p.dilation_h;
-              if (ih < 0 || ih >= d.H) continue;
-              for (int64_t s = 0; s < d.S; ++s) {
-                const int64_t iw = ow * p.stride_w - p.pad_left + s * p.dilation_w;
-                if (iw < 0 || iw >= d.W) continue;
-                const size_t xi = static_cast<size_t>(((n * d.C + g * d.C_g + c) * d.H + ih) * d.W + iw);
-                acc[xi] += gy * Wt[((k * d.C_g + c) * d.R + r) * d.S + s];
-              }
-            }
-        }
+    for (int64_t g = 0; g < p.groups; ++g) {
+      std::fill(col.begin(), col.end(), 0.0f);
+      const float* dyg = dyc.data<float>() + (n * d.K + g * d.K_g) * d.cols();
+      ref::gemm_tn(wc.data<float>() + g * d.K_g * d.rows(), dyg, col.data(), d.rows(), d.K_g, d.cols());
+      col2im(col.data(), dx.data<float>() + (n * d.C + g * d.C_g) * d.H * d.W, d, p);
     }
-  Tensor dx = Tensor::empty(x_shape);
-  float* DX = dx.data<float>();
-  for (size_t i = 0; i < acc.size(); ++i) DX[i] = static_cast<float>(acc[i]);
   return dx;
 }
 
 // dy [N, K, P, Q], x [N, C, H, W] -> {dw of w_shape [K, C/groups, R, S], db [K] (undefined unless with_bias)}.
-// dw[k, c, r, s] = sum_{n, p, q} dy[n, k, p, q] * x[n, g*C_g + c, p*stride - pad + r*dil, ...]; db[k] = sum dy[:, k].
+// Per image and group: dw_g [K_g, C_g*R*S] += dy_g [K_g, P*Q] . col^T; db[k] = sum of dy[:, k].
 std::pair<Tensor, Tensor> RefBackend::conv2d_backward_weights(const Tensor& dy, const Tensor& x, const Shape& w_shape,
                                                               bool with_bias, const ConvParams& p) {
   const ConvDims d = conv_dims(x.shape(), w_shape, p);
   const Tensor dyc = dense(dy), xc = dense(x);
-  const float* DY = dyc.data<float>();
-  const float* X = xc.data<float>();
-  Tensor dw = Tensor::empty(w_shape);
-  float* DW = dw.data<float>();
-  for (int64_t k = 0; k < d.K; ++k) {
-    const int64_t g = k / d.K_g;
-    for (int64_t c = 0; c < d.C_g; ++c)
-      for (int64_t r = 0; r < d.R; ++r)
-        for (int64_t s = 0; s < d.S; ++s) {
-          double acc = 0.0;
-          for (int64_t n = 0; n < d.N; ++n)
-            for (int64_t oh = 0; oh < d.P; ++oh) {
-              const int64_t ih = oh * p.stride_h - p.pad_top + r * p.dilation_h;
-              if (ih < 0 || ih >= d.H) continue;
-              for (int64_t ow = 0; ow < d.Q; ++ow) {
-                const int64_t iw = ow * p.stride_w - p.pad_left + s * p.dilation_w;
-                if (iw < 0 || iw >= d.W) continue;
-                acc += static_cast<double>(DY[((n * d.K + k) * d.P + oh) * d.Q + ow]) *
-                       X[((n * d.C + g * d.C_g + c) * d.H + ih) * d.W + iw];
-              }
-            }
-          DW[((k * d.C_g + c) * d.R + r) * d.S + s] = static_cast<float>(acc);
-        }
-  }
+  Tensor dw = zeros(w_shape);
+  std::vector<float> col(static_cast<size_t>(d.rows() * d.cols()));
+  for (int64_t n = 0; n < d.N; ++n)
+    for (int64_t g = 0; g < p.groups; ++g) {
+      im2col(xc.data<float>() + (n * d.C + g * d.C_g) * d.H * d.W, col.data(), d, p);
+      const float* dyg = dyc.data<float>() + (n * d.K + g * d.K_g) * d.cols();
+      ref::gemm_nt(dyg, col.data(), dw.data<float>() + g * d.K_g * d.rows(), d.K_g, d.cols(), d.rows());
+    }
   Tensor db;
   if (with_bias) {
-    db = Tensor::empty({d.K});
-    float* DB = db.data<float>();
-    for (int64_t k = 0; k < d.K; ++k) {
-      double acc = 0.0;
-      for (int64_t n = 0; n < d.N; ++n)
-        for (int64_t i = 0; i < d.P * d.Q; ++i) acc += DY[(n * d.K + k) * d.P * d.Q + i];
-      DB[k] = static_cast<float>(acc);
-    }
+    db = zeros({d.K});
+    for (int64_t n = 0; n < d.N; ++n)
+      for (int64_t k = 0; k < d.K; ++k)
+        for (int64_t i = 0; i < d.cols(); ++i) db.data<float>()[k] += dyc.data<float>()[(n * d.K + k) * d.cols() + i];
   }
   return {dw, db};
 }

@@ -1,22 +1,13 @@
 // Reference fully connected layer and batched matrix multiply. Clean, minimal loops in i-k-j order
 // (the compiler vectorises the inner j loop); accumulation in float, as BLAS does.
+#include "backend/ref/gemm.h"
 #include "backend/ref/ref_backend.h"
 
 namespace cnn {
 
-namespace {
+using ref::gemm_nn;
 
-// c[M, N] (+)= a[M, K] b[K, N], all row-major contiguous.
-void gemm_nn(const float* a, const float* b, float* c, int64_t M, int64_t K, int64_t N) {
-  for (int64_t i = 0; i < M; ++i) {
-    float* crow = c + i * N;
-    for (int64_t k = 0; k < K; ++k) {
-      const float aik = a[i * K + k];
-      const float* brow = b + k * N;
-      for (int64_t j = 0; j < N; ++j) crow[j] += aik * brow[j];
-    }
-  }
-}
+namespace {
 
 Tensor transposed_contiguous(const Tensor& t) { return t.detach().transpose(-1, -2).contiguous(); }
 
