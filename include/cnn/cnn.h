@@ -9,3 +9,7 @@
 #include <cnn/random.h>
 #include <cnn/shape.h>
 #include <cnn/tensor.h>
+#include <cnn/init.h>
+#include <cnn/io.h>
+#include <cnn/nn.h>
+#include <cnn/optim.h>

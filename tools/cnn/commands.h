@@ -4,7 +4,25 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
+#include <string>
+
 namespace cnn::cli {
+
+/// A flag check with a short message: CLI11 prints "--epochs: expected a positive integer, got 'zero'".
+/// kind: "positive integer", "positive number" or "non-negative number".
+inline CLI::Validator number_check(const std::string& kind) {
+  return CLI::Validator(
+      [kind](std::string& text) -> std::string {
+        char* end = nullptr;
+        const double v = std::strtod(text.c_str(), &end);
+        const bool parsed = !text.empty() && end == text.c_str() + text.size();
+        const bool integer = kind != "positive integer" || text.find_first_not_of("0123456789+") == std::string::npos;
+        const bool in_range = kind == "non-negative number" ? v >= 0 : v > 0;
+        return parsed && integer && in_range ? std::string() : "expected a " + kind + ", got '" + text + "'";
+      },
+      kind);
+}
 
 /// cnn train: trains a model on MNIST or Fashion-MNIST, writing metrics.json and model.safetensors.
 void add_train_command(CLI::App& app);

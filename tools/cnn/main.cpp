@@ -1,6 +1,7 @@
 // `cnn`: the command-line entry point. Dispatches to the subcommands and turns every failure into one
 // "cnn: error: ..." line on stderr (plus the library's HINT line, if any) and exit code 1; never an abort.
 #include <cnn/error.h>
+#include <fmt/format.h>
 
 #include <cstdio>
 #include <exception>
@@ -15,6 +16,8 @@ int main(int argc, char** argv) {
   cnn::cli::add_train_command(app);
   cnn::cli::add_summary_command(app);
   try {
+    if (argc > 1 && argv[1][0] != '-' && app.get_subcommand_ptr(argv[1]) == nullptr)
+      throw cnn::Error(fmt::format("unknown command '{}'; the commands are train and summary (see cnn --help)", argv[1]));
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version

@@ -56,9 +56,9 @@ void add_summary_command(CLI::App& app) {
                                                 "the totals, from one forward pass on zeros.");
   cmd->add_option("--model", args->model, "Model name")->required()->check(CLI::IsMember(models::names()));
   cmd->add_option("--input", args->input, "Input shape C,H,W without the batch (default: the model's, e.g. 1,28,28)");
-  cmd->add_option("--num-classes", args->num_classes, "Classes of the final layer")->check(CLI::PositiveNumber)
+  cmd->add_option("--num-classes", args->num_classes, "Classes of the final layer")->check(number_check("positive integer"))
       ->capture_default_str();
-  cmd->add_option("--in-chans", args->in_chans, "Input channels the model is built for")->check(CLI::PositiveNumber)
+  cmd->add_option("--in-chans", args->in_chans, "Input channels the model is built for")->check(number_check("positive integer"))
       ->capture_default_str();
   cmd->callback([args] { run_summary(*args); });
 }

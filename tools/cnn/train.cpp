@@ -101,24 +101,24 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--data-dir", args->data_dir,
                   "Folder with the IDX files (train-*/t10k-*); default: $CNN_DATA_DIR/mnist (else data/mnist) for "
                   "mnist, /usr/share/datasets/fashion-mnist for fashion-mnist");
-  cmd->add_option("--epochs", args->epochs, "Number of epochs")->check(CLI::PositiveNumber)->capture_default_str();
+  cmd->add_option("--epochs", args->epochs, "Number of epochs")->check(number_check("positive integer"))->capture_default_str();
   cmd->add_option("-b,--batch-size", args->batch_size, "Batch size (training and evaluation)")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(number_check("positive integer"))->capture_default_str();
   cmd->add_option("--opt", args->opt, "Optimiser: adam (torch.optim.Adam) or sgd (torch.optim.SGD, no Nesterov)")
       ->check(CLI::IsMember({"adam", "sgd"}))->capture_default_str();
-  cmd->add_option("--lr", args->lr, "Learning rate (default: 0.001 for adam, 0.01 for sgd)")->check(CLI::PositiveNumber);
+  cmd->add_option("--lr", args->lr, "Learning rate (default: 0.001 for adam, 0.01 for sgd)")->check(number_check("positive number"));
   cmd->add_option("--momentum", args->momentum, "SGD momentum")->check(CLI::Range(0.0, 1.0))->capture_default_str();
-  cmd->add_option("--weight-decay", args->weight_decay, "L2 weight decay")->check(CLI::NonNegativeNumber)
+  cmd->add_option("--weight-decay", args->weight_decay, "L2 weight decay")->check(number_check("non-negative number"))
       ->capture_default_str();
   cmd->add_option("--seed", args->seed, "Random seed (weights, shuffling)")->capture_default_str();
   cmd->add_option("--threads", args->threads, "CPU threads (default: all cores, or OMP_NUM_THREADS)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(number_check("positive integer"));
   cmd->add_option("--backend", args->backend, "Kernels: onednn or ref (default: $CNN_BACKEND, else onednn)")
       ->check(CLI::IsMember(available_backends()));
   cmd->add_option("--output", args->output, "Output folder for metrics.json and model.safetensors "
                                             "(default: runs/MODEL-DATASET)");
   cmd->add_option("--log-interval", args->log_interval, "Steps between progress lines when stderr is not a terminal")
-      ->check(CLI::PositiveNumber)->capture_default_str();
+      ->check(number_check("positive integer"))->capture_default_str();
   cmd->callback([args] { run_train(*args); });
 }
 

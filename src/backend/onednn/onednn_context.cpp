@@ -74,6 +74,16 @@ Tensor empty_strided_like(const Tensor& like, DType dtype) {
   return Tensor(std::move(impl));
 }
 
+SerialScope::SerialScope(bool serial) {
+  if (!serial) return;
+  saved_ = omp_get_max_threads();
+  omp_set_num_threads(1);
+}
+
+SerialScope::~SerialScope() {
+  if (saved_ > 0) omp_set_num_threads(saved_);
+}
+
 std::string key_prefix() { return std::to_string(omp_get_max_threads()) + "|"; }
 
 void PrimitiveCache::clear() {
@@ -86,8 +96,14 @@ PrimitiveCache& cache() {
   return c;
 }
 
+namespace {
+bool small(const memory::desc& d) { return static_cast<int64_t>(d.get_size() / sizeof(float)) < SerialScope::kSerialElements; }
+}  // namespace
+
 Reorder::Reorder(const memory::desc& from_desc, const memory::desc& to_desc) : from(from_desc), to(to_desc) {
-  if (from != to) prim = std::make_shared<dnnl::reorder>(dnnl::reorder::primitive_desc(engine(), from, engine(), to));
+  if (from == to) return;
+  SerialScope serial(small(from));
+  prim = std::make_shared<dnnl::reorder>(dnnl::reorder::primitive_desc(engine(), from, engine(), to));
 }
 
 memory Reorder::apply(const memory& src) const {
@@ -102,6 +118,7 @@ void Reorder::apply(const memory& src, const memory& dst) const {
     std::memcpy(dst.get_data_handle(), src.get_data_handle(), from.get_size());
     return;
   }
+  SerialScope serial(small(from));
   execute(*prim, {{DNNL_ARG_FROM, src}, {DNNL_ARG_TO, dst}});
 }
 

@@ -55,6 +55,22 @@ Tensor empty_as(const Shape& shape, tag layout);
 /// Uninitialised tensor with exactly `like`'s strides (like must be dense).
 Tensor empty_strided_like(const Tensor& like, DType dtype = DType::f32);
 
+/// Runs the scope on the calling thread alone when `serial`: below about kSerialElements elements moved
+/// (or kSerialMacs multiply-adds) waking the other threads costs more than they save, and far more on a busy
+/// machine. Primitives created inside are built for one thread, and the cache keys say so (see key_prefix).
+class SerialScope {
+ public:
+  static constexpr int64_t kSerialElements = 1 << 16;
+  static constexpr int64_t kSerialMacs = 1 << 20;
+  explicit SerialScope(bool serial);
+  ~SerialScope();
+  SerialScope(const SerialScope&) = delete;
+  SerialScope& operator=(const SerialScope&) = delete;
+
+ private:
+  int saved_ = 0;
+};
+
 /// The cache key prefix every entry shares: the thread count the primitives were created for.
 std::string key_prefix();
 

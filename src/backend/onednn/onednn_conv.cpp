@@ -15,6 +15,7 @@ namespace {
 struct Geometry {
   memory::dims src, weights, dst, strides, dilates, pad_l, pad_r;
   bool grouped;
+  bool small;  // few enough multiply-adds to run on one thread
   std::string key;
 };
 
@@ -26,6 +27,7 @@ Geometry geometry(const Shape& x, const Shape& w, const ConvParams& p) {
   g.src = {N, C, H, W};
   g.dst = {N, K, P, Q};
   g.grouped = p.groups > 1;
+  g.small = N * K * P * Q * w[1] * R * S < SerialScope::kSerialMacs;
   g.weights = g.grouped ? memory::dims{p.groups, K / p.groups, w[1], R, S} : memory::dims{K, w[1], R, S};
   g.strides = {p.stride_h, p.stride_w};
   g.dilates = {p.dilation_h - 1, p.dilation_w - 1};
@@ -75,6 +77,7 @@ struct BackwardWeights {
 // x [N, C, H, W], w [K, C/groups, R, S], b [K] or undefined -> y [N, K, P, Q] channels-last.
 Tensor OneDnnBackend::conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const ConvParams& p) {
   const Geometry g = geometry(x.shape(), w.shape(), p);
+  const SerialScope serial(g.small);
   auto e = forward_entry(g, b.defined());
   const Tensor ws = w.contiguous();
   Tensor y = empty_as(Shape(g.dst), tag::nhwc);
@@ -91,6 +94,7 @@ Tensor OneDnnBackend::conv2d_forward(const Tensor& x, const Tensor& w, const Ten
 Tensor OneDnnBackend::conv2d_backward_data(const Tensor& dy, const Tensor& w, const Shape& x_shape,
                                            const ConvParams& p) {
   const Geometry g = geometry(x_shape, w.shape(), p);
+  const SerialScope serial(g.small);
   auto e = cache().get<BackwardData>("conv_bwd_data|" + g.key, [&] {
     dnnl::convolution_backward_data::desc d(algorithm::convolution_direct, act(g.src), any(g.weights), act(g.dst),
                                             g.strides, g.dilates, g.pad_l, g.pad_r);
@@ -112,6 +116,7 @@ std::pair<Tensor, Tensor> OneDnnBackend::conv2d_backward_weights(const Tensor& d
                                                                  const Shape& w_shape, bool with_bias,
                                                                  const ConvParams& p) {
   const Geometry g = geometry(x.shape(), w_shape, p);
+  const SerialScope serial(g.small);
   auto e = cache().get<BackwardWeights>(fmt::format("conv_bwd_weights|{}|b{}", g.key, with_bias), [&] {
     const memory::desc bias = with_bias ? memory::desc({g.dst[1]}, dt::f32, tag::x) : memory::desc();
     dnnl::convolution_backward_weights::desc d(algorithm::convolution_direct, act(g.src), any(g.weights), bias,

@@ -87,7 +87,7 @@ Tensor dense(const Tensor& t) { return t.is_non_overlapping_and_dense() ? t : t.
 
 template <class Op>
 void zip(const float* a, const float* b, float* out, int64_t n, Op op) {
-#pragma omp parallel for simd if (n >= 65536)
+#pragma omp parallel for simd if (n >= SerialScope::kSerialElements)
   for (int64_t i = 0; i < n; ++i) out[i] = op(a[i], b[i]);
 }
 
@@ -98,6 +98,7 @@ Tensor OneDnnBackend::eltwise_forward(const Tensor& x, const EltwiseParams& p) {
   if (x.dtype() != DType::f32 || !to_algo(p, true, &a)) return RefBackend::eltwise_forward(x, p);
   const Tensor xs = dense(x);
   const int64_t n = xs.numel();
+  const SerialScope serial(n < SerialScope::kSerialElements);
   auto e = cache().get<Forward>(key_of("eltwise_fwd", a, n), [&] { return Forward{{forward_pd(a, n)}}; });
   Tensor y = empty_strided_like(xs);
   if (n > 0) Bindings().add(DNNL_ARG_SRC, flat(n), xs).add(DNNL_ARG_DST, flat(n), y).run(e->prim);
@@ -112,6 +113,7 @@ Tensor OneDnnBackend::eltwise_backward(const Tensor& dy, const Tensor& x, const 
   const Tensor ref = dense(uses_dst(a.alg) ? y : x);
   const Tensor g = in_layout_of(dy, ref);
   const int64_t n = ref.numel();
+  const SerialScope serial(n < SerialScope::kSerialElements);
   auto e = cache().get<Backward>(key_of("eltwise_bwd", a, n), [&] {
     dnnl::eltwise_backward::desc d(a.alg, flat(n), flat(n), a.alpha, a.beta);
     return Backward{{dnnl::eltwise_backward::primitive_desc(d, engine(), forward_pd(a, n))}};

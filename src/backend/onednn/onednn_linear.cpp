@@ -61,6 +61,7 @@ Operand operand(const Tensor& t, bool trans) {
 // x [N, I], w [O, I], b [O] or undefined -> y [N, O] = x w^T + b.
 Tensor OneDnnBackend::linear_forward(const Tensor& x, const Tensor& w, const Tensor& b) {
   const int64_t N = x.size(0), I = x.size(1), O = w.size(0);
+  const SerialScope serial(N * I * O < SerialScope::kSerialMacs);
   auto e = cache().get<Forward>(fmt::format("ip_fwd|{}|{}|{}|b{}", N, I, O, b.defined()), [&] {
     auto pd = forward_pd(N, I, O, b.defined());
     return Forward{pd, dnnl::inner_product_forward(pd)};
@@ -78,6 +79,7 @@ Tensor OneDnnBackend::linear_forward(const Tensor& x, const Tensor& w, const Ten
 // dy [N, O], w [O, I] -> dx [N, I] = dy w.
 Tensor OneDnnBackend::linear_backward_data(const Tensor& dy, const Tensor& w) {
   const int64_t N = dy.size(0), O = w.size(0), I = w.size(1);
+  const SerialScope serial(N * I * O < SerialScope::kSerialMacs);
   auto e = cache().get<BackwardData>(fmt::format("ip_bwd_data|{}|{}|{}", N, I, O), [&] {
     dnnl::inner_product_backward_data::desc d(plain2d(N, I), plain2d(O, I), plain2d(N, O));
     dnnl::inner_product_backward_data::primitive_desc pd(d, engine(), forward_pd(N, I, O, false));
@@ -95,6 +97,7 @@ Tensor OneDnnBackend::linear_backward_data(const Tensor& dy, const Tensor& w) {
 // dy [N, O], x [N, I] -> {dw [O, I] = dy^T x, db [O] = sum over N of dy when with_bias}.
 std::pair<Tensor, Tensor> OneDnnBackend::linear_backward_weights(const Tensor& dy, const Tensor& x, bool with_bias) {
   const int64_t N = x.size(0), I = x.size(1), O = dy.size(1);
+  const SerialScope serial(N * I * O < SerialScope::kSerialMacs);
   auto e = cache().get<BackwardWeights>(fmt::format("ip_bwd_weights|{}|{}|{}|b{}", N, I, O, with_bias), [&] {
     dnnl::inner_product_backward_weights::desc d(plain2d(N, I), plain2d(O, I), with_bias ? vec(O) : memory::desc(),
                                                  plain2d(N, O));
@@ -121,6 +124,7 @@ Tensor OneDnnBackend::matmul(const Tensor& a, const Tensor& b, bool trans_a, boo
   const Operand A = operand(a, trans_a), B = operand(b, trans_b);
   const int64_t batch = a.size(0), M = A.data.size(1), N = B.data.size(2);
   const memory::desc cd({batch, M, N}, dt::f32, tag::abc);
+  const SerialScope serial(batch * M * N * A.data.size(2) < SerialScope::kSerialMacs);
   auto e = cache().get<Matmul>(fmt::format("matmul|{}|{}|{}|{}", A.desc.dims(), A.strides, B.desc.dims(), B.strides),
                                [&] {
                                  dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(A.desc, B.desc, cd), engine());

@@ -78,6 +78,7 @@ Backend::BatchNormStats OneDnnBackend::batchnorm_forward_training(const Tensor& 
                                                                   const Tensor& beta, double eps) {
   if (x.dim() > 4) return RefBackend::batchnorm_forward_training(x, gamma, beta, eps);
   const Plain p = plain(x);
+  const SerialScope serial(x.numel() < SerialScope::kSerialElements);
   const bool affine = gamma.defined();
   auto e = forward_entry("bn_fwd_train", prop_kind::forward_training, p, eps, affine_flags(affine));
   const int64_t C = x.size(1);
@@ -100,6 +101,7 @@ Tensor OneDnnBackend::batchnorm_forward_inference(const Tensor& x, const Tensor&
                                                   const Tensor& mean, const Tensor& var, double eps) {
   if (x.dim() > 4) return RefBackend::batchnorm_forward_inference(x, gamma, beta, mean, var, eps);
   const Plain p = plain(x);
+  const SerialScope serial(x.numel() < SerialScope::kSerialElements);
   const bool affine = gamma.defined();
   auto e = forward_entry("bn_fwd_infer", prop_kind::forward_inference, p, eps,
                          affine_flags(affine) | normalization_flags::use_global_stats);
@@ -122,6 +124,7 @@ Backend::BatchNormGrads OneDnnBackend::batchnorm_backward(const Tensor& dy, cons
                                                           bool need_affine) {
   if (x.dim() > 4) return RefBackend::batchnorm_backward(dy, x, gamma, mean, invstd, need_dx, need_affine);
   const Plain p = plain(x);
+  const SerialScope serial(x.numel() < SerialScope::kSerialElements);
   const bool affine = gamma.defined();
   const normalization_flags flags = affine_flags(affine);
   const std::string key = fmt::format("bn_bwd|{}|{}|{}", p.dims, static_cast<int>(p.layout), affine);

@@ -74,7 +74,7 @@ void workspace_to_indices(const Offset* ws, const Tensor& idx, const Shape& x, c
   const int64_t N = idx.size(0), C = idx.size(1), P = idx.size(2), Q = idx.size(3), W = x[3];
   const int64_t sn = idx.stride(0), sc = idx.stride(1), sp = idx.stride(2), sq = idx.stride(3);
   int64_t* out = idx.data<int64_t>();
-#pragma omp parallel for collapse(2)
+#pragma omp parallel for collapse(2) if (N * C * P * Q >= SerialScope::kSerialElements)
   for (int64_t n = 0; n < N; ++n)
     for (int64_t oh = 0; oh < P; ++oh)
       for (int64_t ow = 0; ow < Q; ++ow)
@@ -95,6 +95,7 @@ std::pair<Tensor, Tensor> OneDnnBackend::pool2d_forward(const Tensor& x, const P
   if (x.dim() != 4 || !expressible(x.shape(), p, &w)) return RefBackend::pool2d_forward(x, p);
   tag layout;
   const Tensor xs = as_plain_4d(x, true, &layout);
+  const SerialScope serial(x.numel() < SerialScope::kSerialElements);
   std::shared_ptr<const Forward> e;
   try {
     e = cache().get<Forward>(fmt::format("pool_fwd|{}|{}", w.key, static_cast<int>(layout)), [&] {
@@ -137,7 +138,7 @@ Tensor OneDnnBackend::pool2d_backward(const Tensor& dy, const Tensor& indices, c
     const int64_t* ip = idx.data<int64_t>();
     const float* gp = g.data<float>();
     float* dp = dx.data<float>();
-#pragma omp parallel for
+#pragma omp parallel for if (N * C * HW >= SerialScope::kSerialElements)
     for (int64_t n = 0; n < N; ++n) {
       float* d = dp + n * C * HW;
       std::memset(d, 0, static_cast<size_t>(C * HW) * sizeof(float));
@@ -155,6 +156,7 @@ Tensor OneDnnBackend::pool2d_backward(const Tensor& dy, const Tensor& indices, c
   }
   tag layout;
   const Tensor g = as_plain_4d(dy, true, &layout);
+  const SerialScope serial(x_shape.numel() < SerialScope::kSerialElements);
   std::shared_ptr<const Backward> e;
   try {
     e = cache().get<Backward>(fmt::format("pool_bwd|{}|{}", w.key, static_cast<int>(layout)), [&] {

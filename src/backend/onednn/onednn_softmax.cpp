@@ -38,6 +38,7 @@ bool supported(const Tensor& t) { return t.dtype() == DType::f32 && t.dim() >= 1
 Tensor OneDnnBackend::softmax_forward(const Tensor& x, int64_t dim, bool log) {
   if (!supported(x)) return RefBackend::softmax_forward(x, dim, log);
   const int axis = static_cast<int>(wrap_dim(dim, x.dim(), "softmax"));
+  const SerialScope serial(x.numel() < SerialScope::kSerialElements);
   auto e = cache().get<Forward>(fmt::format("softmax_fwd|{}|{}|{}", x.shape(), axis, log),
                                 [&] { return Forward{{forward_pd(x.shape(), axis, log)}}; });
   Tensor y = Tensor::empty(x.shape());
@@ -50,6 +51,7 @@ Tensor OneDnnBackend::softmax_forward(const Tensor& x, int64_t dim, bool log) {
 Tensor OneDnnBackend::softmax_backward(const Tensor& dy, const Tensor& y, int64_t dim, bool log) {
   if (!supported(y)) return RefBackend::softmax_backward(dy, y, dim, log);
   const int axis = static_cast<int>(wrap_dim(dim, y.dim(), "softmax"));
+  const SerialScope serial(y.numel() < SerialScope::kSerialElements);
   const memory::desc d = row_major(y.shape());
   auto e = cache().get<Backward>(fmt::format("softmax_bwd|{}|{}|{}", y.shape(), axis, log), [&] {
     dnnl::softmax_v2_backward::desc desc(log ? algorithm::softmax_log : algorithm::softmax_accurate, d, d, d, axis);
