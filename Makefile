@@ -25,9 +25,9 @@ test: deps
 	ctest --test-dir $(TEST_DIR) --output-on-failure -j$(JOBS)
 
 # cnnkit against PyTorch on simplecnn (needs PyTorch: scripts/install-deps.sh --bench).
-bench: release
+bench:
 	bash scripts/install-deps.sh --bench
-	bash bench/run.sh
+	bash bench/run.sh --build-dir $(RELEASE_DIR)
 
 install: release
 	cmake --install $(RELEASE_DIR) --prefix $(PREFIX)

@@ -1,5 +1,6 @@
 // cnnkit side of the simplecnn benchmark: training (forward, cross-entropy, backward, Adam) and inference
-// images/s on random MNIST-shaped batches, written with the functional ops; bench/run.sh compares it with PyTorch.
+// images/s on random MNIST-shaped batches; the network is written with the functional ops and the library's Adam.
+// bench/run.sh runs it next to bench_simplecnn.py (PyTorch).
 // Prints one JSON line; --profile adds the time per phase of a training step.
 #include <cnn/cnn.h>
 
@@ -8,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -17,6 +19,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+// CPU seconds used by the process (all threads, user + system): with one thread, a measure of the work done
+// that the machine's other load does not inflate.
+double cpu_seconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
 
 struct Args {
   int threads = 2, steps = 50, warmup = 5, batch = 64;
@@ -73,44 +78,6 @@ struct SimpleCnn {
   std::vector<Tensor> parameters() const { return {conv1_w, conv1_b, conv2_w, conv2_b, fc1_w, fc1_b, fc2_w, fc2_b}; }
 };
 
-// torch.optim.Adam with its defaults (lr 1e-3, betas 0.9/0.999, eps 1e-8, no weight decay), one loop per tensor.
-class Adam {
- public:
-  explicit Adam(std::vector<Tensor> params) : params_(std::move(params)) {
-    for (const Tensor& p : params_) {
-      m_.push_back(zeros(p.shape()));
-      v_.push_back(zeros(p.shape()));
-    }
-  }
-  void zero_grad() {
-    for (const Tensor& p : params_) p.zero_grad();
-  }
-  void step() {
-    NoGradGuard no_grad;
-    ++t_;
-    const float bc1 = 1.0f - std::pow(b1_, static_cast<float>(t_)), bc2 = 1.0f - std::pow(b2_, static_cast<float>(t_));
-    const float step_size = lr_ / bc1, inv_sqrt_bc2 = 1.0f / std::sqrt(bc2);
-    for (size_t k = 0; k < params_.size(); ++k) {
-      const Tensor g = params_[k].grad().contiguous();
-      float* p = params_[k].data<float>();
-      float *m = m_[k].data<float>(), *v = v_[k].data<float>();
-      const float* gp = g.data<float>();
-      const int64_t n = params_[k].numel();
-#pragma omp parallel for simd if (n >= 65536)
-      for (int64_t i = 0; i < n; ++i) {
-        m[i] = b1_ * m[i] + (1.0f - b1_) * gp[i];
-        v[i] = b2_ * v[i] + (1.0f - b2_) * gp[i] * gp[i];
-        p[i] -= step_size * m[i] / (std::sqrt(v[i]) * inv_sqrt_bc2 + eps_);
-      }
-    }
-  }
-
- private:
-  std::vector<Tensor> params_, m_, v_;
-  int64_t t_ = 0;
-  float lr_ = 1e-3f, b1_ = 0.9f, b2_ = 0.999f, eps_ = 1e-8f;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -119,7 +86,7 @@ int main(int argc, char** argv) {
   set_num_threads(args.threads);
   manual_seed(0);
   SimpleCnn model;
-  Adam opt(model.parameters());
+  Adam opt(model.parameters(), {.lr = 1e-3});
   const Tensor x = rand({args.batch, 1, 28, 28});
   const Tensor target = randint(0, 10, {args.batch});
 
@@ -143,18 +110,22 @@ int main(int argc, char** argv) {
 
   for (int i = 0; i < args.warmup; ++i) train_step();
   forward_s = backward_s = step_s = 0;
+  double cpu = cpu_seconds();
   auto t = Clock::now();
   for (int i = 0; i < args.steps; ++i) train_step();
-  const double train_s = seconds_since(t);
+  const double train_s = seconds_since(t), train_cpu = cpu_seconds() - cpu;
   for (int i = 0; i < args.warmup; ++i) infer_step();
+  cpu = cpu_seconds();
   t = Clock::now();
   for (int i = 0; i < args.steps; ++i) infer_step();
-  const double infer_s = seconds_since(t);
+  const double infer_s = seconds_since(t), infer_cpu = cpu_seconds() - cpu;
 
   const double images = static_cast<double>(args.batch) * args.steps;
   std::printf("{\"engine\": \"cnnkit %s\", \"threads\": %d, \"train_images_per_s\": %.1f, "
               "\"infer_images_per_s\": %.1f",
               backend().name().c_str(), get_num_threads(), images / train_s, images / infer_s);
+  std::printf(", \"train_cpu_ms_per_step\": %.2f, \"infer_cpu_ms_per_step\": %.2f", 1e3 * train_cpu / args.steps,
+              1e3 * infer_cpu / args.steps);
   if (args.profile)
     std::printf(", \"ms_per_step\": {\"forward\": %.2f, \"backward\": %.2f, \"optimizer\": %.2f}",
                 1e3 * forward_s / args.steps, 1e3 * backward_s / args.steps, 1e3 * step_s / args.steps);

@@ -34,13 +34,34 @@ struct PoolParams {
   int64_t out_h = 0, out_w = 0;
 };
 
-enum class EltwiseKind { relu, clip, sigmoid, tanh, exp, log, sqrt, pow, linear, abs };
+enum class EltwiseKind {
+  relu, clip, sigmoid, tanh, exp, log, sqrt, pow, linear, abs,
+  gelu_erf, gelu_tanh, swish, hardswish, hardsigmoid
+};
 /// relu: x>0 ? x : alpha*x (leaky slope alpha); clip: min(max(x, alpha), beta); pow: x^alpha;
-/// linear: alpha*x + beta.
+/// linear: alpha*x + beta; gelu_erf: x/2 (1 + erf(x/sqrt 2)); gelu_tanh: x/2 (1 + tanh(sqrt(2/pi)(x + 0.044715x^3)));
+/// swish: x sigmoid(alpha*x) (silu is alpha 1); hardswish: x relu6(x+3)/6; hardsigmoid: relu6(x+3)/6.
 struct EltwiseParams {
   EltwiseKind kind = EltwiseKind::relu;
   float alpha = 0.0f;
   float beta = 0.0f;
+};
+
+/// Local response normalisation across channels, PyTorch's formula: y = x / (k + alpha/size * s)^beta, s the sum
+/// of x^2 over channels [c - size/2, c + (size-1)/2] (zero outside).
+struct LrnParams {
+  int64_t size = 5;
+  double alpha = 1e-4, beta = 0.75, k = 1.0;
+};
+
+enum class ResamplingKind { nearest, bilinear };
+/// Interpolation with the output size resolved by the op. scale_h/scale_w are the user's scale factors, 0 when a
+/// size was given; PyTorch's index rules then use in/out instead of 1/scale (see ref_resampling.cpp).
+struct ResamplingParams {
+  ResamplingKind kind = ResamplingKind::nearest;
+  bool align_corners = false;
+  int64_t out_h = 0, out_w = 0;
+  double scale_h = 0.0, scale_w = 0.0;
 };
 
 enum class BinaryKind { add, sub, mul, div, max, min };
@@ -60,6 +81,21 @@ class Backend {
   // dy [N, K, P, Q], x [N, C, H, W] -> {dw of w_shape [K, C/groups, R, S], db [K] (undefined unless with_bias)}.
   virtual std::pair<Tensor, Tensor> conv2d_backward_weights(const Tensor& dy, const Tensor& x, const Shape& w_shape,
                                                             bool with_bias, const ConvParams& p) = 0;
+
+  // ---- Transposed convolution (deconvolution), weights laid out as PyTorch's ConvTranspose2d ----
+  // p is the geometry of the convolution being transposed (x plays its output, y its input), with
+  // pad_bottom = padding_h - output_padding_h and pad_right = padding_w - output_padding_w (either may be negative):
+  // OH = (H - 1) * stride_h - pad_top - pad_bottom + dilation_h * (R - 1) + 1, and OW likewise.
+  // x [N, C_in, H, W], w [C_in, C_out/groups, R, S], b [C_out] or undefined -> y [N, C_out, OH, OW].
+  virtual Tensor deconv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const ConvParams& p) = 0;
+  // dy [N, C_out, OH, OW], w [C_in, C_out/groups, R, S] -> dx of x_shape [N, C_in, H, W].
+  virtual Tensor deconv2d_backward_data(const Tensor& dy, const Tensor& w, const Shape& x_shape,
+                                        const ConvParams& p) = 0;
+  // dy [N, C_out, OH, OW], x [N, C_in, H, W] -> {dw of w_shape [C_in, C_out/groups, R, S], db [C_out] (undefined
+  // unless with_bias)}.
+  virtual std::pair<Tensor, Tensor> deconv2d_backward_weights(const Tensor& dy, const Tensor& x,
+                                                              const Shape& w_shape, bool with_bias,
+                                                              const ConvParams& p) = 0;
 
   // ---- Fully connected (inner product) ----
   // x [N, I], w [O, I], b [O] or undefined -> y [N, O] = x w^T + b.
@@ -85,6 +121,13 @@ class Backend {
   virtual Tensor adaptive_pool2d_backward(const Tensor& dy, const Tensor& indices, bool is_max,
                                           const Shape& x_shape) = 0;
 
+  // ---- Max unpooling (no oneDNN primitive) ----
+  // x [N, C, H, W], indices i64 [N, C, H, W] (flat oh*out_w+ow per plane, checked by the op)
+  // -> y [N, C, out_h, out_w]: y[idx] = x, zeros elsewhere; of repeated indices the last in row-major order wins.
+  virtual Tensor max_unpool2d_forward(const Tensor& x, const Tensor& indices, int64_t out_h, int64_t out_w) = 0;
+  // dy [N, C, out_h, out_w], indices [N, C, H, W] -> dx [N, C, H, W] = dy gathered at the indices.
+  virtual Tensor max_unpool2d_backward(const Tensor& dy, const Tensor& indices) = 0;
+
   // ---- Batch normalisation (channel is dim 1; x is [N, C] or [N, C, *]) ----
   struct BatchNormStats {
     Tensor y;        // like x
@@ -104,6 +147,18 @@ class Backend {
   virtual BatchNormGrads batchnorm_backward(const Tensor& dy, const Tensor& x, const Tensor& gamma,
                                             const Tensor& mean, const Tensor& invstd, bool need_dx,
                                             bool need_affine) = 0;
+
+  // ---- Local response normalisation across channels (see LrnParams) ----
+  // x [N, C, *] -> y like x.
+  virtual Tensor lrn_forward(const Tensor& x, const LrnParams& p) = 0;
+  // dy, x [N, C, *] -> dx like x.
+  virtual Tensor lrn_backward(const Tensor& dy, const Tensor& x, const LrnParams& p) = 0;
+
+  // ---- Resampling (interpolate; see ResamplingParams) ----
+  // x [N, C, H, W] -> y [N, C, out_h, out_w].
+  virtual Tensor resampling_forward(const Tensor& x, const ResamplingParams& p) = 0;
+  // dy [N, C, out_h, out_w] -> dx of x_shape [N, C, H, W].
+  virtual Tensor resampling_backward(const Tensor& dy, const Shape& x_shape, const ResamplingParams& p) = 0;
 
   // ---- Elementwise ----
   virtual Tensor eltwise_forward(const Tensor& x, const EltwiseParams& p) = 0;

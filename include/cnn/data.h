@@ -72,8 +72,8 @@ class Dataset {
 
 /// What the library knows about a named dataset: where it lives by default, its statistics and classes.
 struct DatasetInfo {
-  std::string name;         // "mnist" or "fashion-mnist"
-  std::string default_dir;  // $CNN_DATA_DIR/mnist, or /usr/share/datasets/fashion-mnist
+  std::string name;               // "mnist" or "fashion-mnist"
+  std::string default_dir;        // $CNN_DATA_DIR/mnist, or /usr/share/datasets/fashion-mnist
   float mean = 0.0f, std = 1.0f;  // of the training pixels in [0, 1]
   std::vector<std::string> classes;
 };

@@ -71,11 +71,15 @@ class Linear : public Module {
 };
 
 /// MaxPool2d(2) or MaxPool2d({.kernel_size = 3, .stride = 2, .padding = 1}); stride 0 means kernel_size.
+/// With .return_indices = true it is called as forward_with_indices(x) (for MaxUnpool2d), as PyTorch's tuple.
 class MaxPool2d : public Module {
  public:
   explicit MaxPool2d(const MaxPool2dOptions& options);
   explicit MaxPool2d(int64_t kernel_size) : MaxPool2d(MaxPool2dOptions{.kernel_size = kernel_size}) {}
+  /// The pooled values; throws when return_indices is set (PyTorch would return a pair).
   Tensor forward(const Tensor& x) override;
+  /// {values, flat h*W+w indices of the maxima}, what PyTorch's forward returns with return_indices=True.
+  std::pair<Tensor, Tensor> forward_with_indices(const Tensor& x);
   std::string type_name() const override { return "MaxPool2d"; }
   std::string extra_repr() const override;
   Shape output_shape(const Shape& in) const override;

@@ -36,11 +36,14 @@ class HookHandle {
 };
 
 /// Window geometry of a convolution or pooling layer (resolved: padding "same" becomes its top/left amount).
+/// transposed: ConvTranspose2d, MaxUnpool2d: the window maps an output region to the input, so the layer
+/// multiplies the resolution by stride instead of dividing it.
 struct WindowGeometry {
   Pair2 kernel_size{1, 1};
   Pair2 stride{1, 1};
   Pair2 padding{0, 0};
   Pair2 dilation{1, 1};
+  bool transposed = false;
 };
 
 /// What load_state_dict found when strict=false (PyTorch's _IncompatibleKeys).

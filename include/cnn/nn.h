@@ -6,5 +6,9 @@
 #include <cnn/batchnorm.h>
 #include <cnn/init.h>
 #include <cnn/layers.h>
+#include <cnn/layers_activation.h>
+#include <cnn/layers_conv.h>
+#include <cnn/layers_norm.h>
+#include <cnn/layers_resample.h>
 #include <cnn/module.h>
 #include <cnn/ordered_dict.h>

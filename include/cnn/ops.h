@@ -8,6 +8,7 @@
 #include <cnn/tensor.h>
 
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace cnn {
@@ -115,5 +116,67 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& target, const CrossEntr
 /// logp [N, C] log-probabilities, target i64 [N].
 Tensor nll_loss(const Tensor& logp, const Tensor& target, const NllLossOptions& options = {});
 Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::mean);
+
+// ---- Transposed and 1-D convolution (ops/conv_transpose.cpp, ops/conv.cpp) ----
+/// x [N, C_in, H, W], w [C_in, C_out/groups, kH, kW] (PyTorch's layout), b [C_out] or undefined.
+/// Output size: (H - 1)*stride - 2*padding + dilation*(kH - 1) + output_padding + 1, likewise for W.
+/// Usage: conv_transpose2d(x, w, b, {.stride = 2, .padding = 1})
+Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& b = Tensor(),
+                        const ConvTranspose2dOptions& options = {});
+/// The backend geometry conv_transpose2d uses (see Backend::deconv2d_forward).
+ConvParams conv_transpose2d_params(const Shape& x, const Shape& w, const ConvTranspose2dOptions& options);
+Shape conv_transpose2d_output_shape(const Shape& x, const Shape& w, const ConvTranspose2dOptions& options);
+/// The output_padding that makes conv_transpose2d produce spatial size `output_size`, as ConvTranspose2d's
+/// forward(input, output_size); throws when no output_padding in [0, stride) reaches it.
+Pair2 conv_transpose2d_output_padding(const Shape& x, const Shape& w, const ConvTranspose2dOptions& options,
+                                      Pair2 output_size);
+/// x [N, C, L], w [K, C/groups, k], b [K] or undefined: conv2d on x.unsqueeze(2).
+Tensor conv1d(const Tensor& x, const Tensor& w, const Tensor& b = Tensor(), const Conv1dOptions& options = {});
+
+// ---- Unpooling (ops/unpool.cpp) ----
+/// Puts each x element at its max_pool2d_with_indices index in a zero [N, C, out_h, out_w] (or [C, ...]) output;
+/// out = (in - 1)*stride - 2*padding + kernel_size unless options.output_size says otherwise.
+Tensor max_unpool2d(const Tensor& x, const Tensor& indices, const MaxUnpool2dOptions& options = {});
+/// The [out_h, out_w] max_unpool2d produces for spatial input size `in` (checks output_size as PyTorch).
+Pair2 max_unpool2d_output_size(Pair2 in, const MaxUnpool2dOptions& options);
+
+// ---- More normalisation (ops/normalization.cpp, ops/lrn.cpp, ops/dropout.cpp) ----
+/// x [N, C, *]: statistics over each group of C/num_groups channels and *, per sample; weight/bias [C] or undefined.
+Tensor group_norm(const Tensor& x, int64_t num_groups, const Tensor& weight = Tensor(), const Tensor& bias = Tensor(),
+                  double eps = 1e-5);
+/// Statistics over the last normalized_shape.dim() dimensions, which must equal normalized_shape;
+/// weight/bias of normalized_shape or undefined.
+Tensor layer_norm(const Tensor& x, const Shape& normalized_shape, const Tensor& weight = Tensor(),
+                  const Tensor& bias = Tensor(), double eps = 1e-5);
+/// x [N, C, *]: statistics per sample and channel when use_input_stats (updating running_mean/var in place when
+/// defined, averaged over the batch), else the running statistics; weight/bias [C] or undefined.
+Tensor instance_norm(const Tensor& x, const Tensor& running_mean = Tensor(), const Tensor& running_var = Tensor(),
+                     const Tensor& weight = Tensor(), const Tensor& bias = Tensor(),
+                     const InstanceNormOptions& options = {});
+/// x [N, C, *]: x / (k + alpha/size * sum of x^2 over `size` neighbouring channels)^beta (AlexNet's LRN).
+Tensor local_response_norm(const Tensor& x, int64_t size, const LocalResponseNormOptions& options = {});
+/// Zeroes whole channels of x [N, C, H, W] (or [C, H, W]) with probability p, scaling the rest by 1/(1-p).
+Tensor dropout2d(const Tensor& x, double p = 0.5, bool training = true);
+
+// ---- More activations (ops/eltwise.cpp) ----
+/// approximate "none" (exact, with erf) or "tanh".
+Tensor gelu(const Tensor& x, const std::string& approximate = "none");
+/// x * sigmoid(x), also called swish.
+Tensor silu(const Tensor& x);
+/// x * relu6(x + 3) / 6.
+Tensor hardswish(const Tensor& x);
+/// relu6(x + 3) / 6.
+Tensor hardsigmoid(const Tensor& x);
+
+// ---- Resampling and rearranging (ops/interpolate.cpp, ops/rearrange.cpp) ----
+/// x [N, C, H, W] resized by "nearest" or "bilinear" with PyTorch's index rules. Usage:
+/// interpolate(x, {.scale_factor = 2, .mode = "bilinear", .align_corners = false})
+Tensor interpolate(const Tensor& x, const InterpolateOptions& options);
+/// The (H, W) interpolate produces for input spatial size `in`: size, or floor(in * scale_factor).
+Pair2 interpolate_output_size(Pair2 in, const InterpolateOptions& options);
+/// Pads the last two dimensions with zeros: (left, right, top, bottom); negative amounts crop, as F.pad.
+Tensor zero_pad2d(const Tensor& x, Pad4 padding);
+/// x [N, C, *] -> channels regrouped as (C/groups, groups): the shuffle of ShuffleNet.
+Tensor channel_shuffle(const Tensor& x, int64_t groups);
 
 }  // namespace cnn

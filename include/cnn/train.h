@@ -22,8 +22,8 @@ struct EvalResult {
 
 /// Reported after every training step: running means over the epoch so far.
 struct StepInfo {
-  int64_t epoch = 0, epochs = 1;  // epoch counts from 0
-  int64_t step = 0, steps = 0;    // step counts from 1; steps is the epoch's total
+  int64_t epoch = 0, epochs = 1;      // epoch counts from 0
+  int64_t step = 0, steps = 0;        // step counts from 1; steps is the epoch's total
   double loss = 0.0, accuracy = 0.0;  // running means over the epoch
   double images_per_second = 0.0;
   double seconds = 0.0;  // since the epoch started

@@ -33,7 +33,8 @@ ModelSummary summary(Module& model, const Shape& input_shape) {
   for (auto& [name, module] : model.named_modules()) {
     if (!module->named_children().empty()) continue;
     const std::string row_name = name.empty() ? module->type_name() : name;
-    handles.push_back(module->register_forward_hook([&out, &seen, row_name](Module& m, const Tensor& in, const Tensor& y) {
+    handles.push_back(module->register_forward_hook([&out, &seen, row_name](Module& m, const Tensor& in,
+                                                                            const Tensor& y) {
       const bool reused = !seen.insert(&m).second;
       SummaryRow row{row_name, m.type_name(), y.shape(), reused ? 0 : m.num_parameters(), m.macs(in.shape()), reused};
       out.total_macs += row.macs;
@@ -71,8 +72,9 @@ std::string ModelSummary::str() const {
     s += fmt::format("{:<{}}  {:<{}}  {:<{}}  {:>12}  {:>15}\n", r.name, name_w, r.type, type_w, r.output_shape.str(),
                      shape_w, r.reused ? "(reused)" : with_thousands(r.parameters), with_thousands(r.macs));
   s += double_rule + "\n";
-  s += fmt::format("Total params: {}\nTrainable params: {}\nNon-trainable params: {}\n", with_thousands(total_parameters),
-                   with_thousands(trainable_parameters), with_thousands(total_parameters - trainable_parameters));
+  s += fmt::format("Total params: {}\nTrainable params: {}\nNon-trainable params: {}\n",
+                   with_thousands(total_parameters), with_thousands(trainable_parameters),
+                   with_thousands(total_parameters - trainable_parameters));
   s += fmt::format("Total mult-adds: {} ({:.2f} M)\n", with_thousands(total_macs), double(total_macs) / 1e6);
   s += rule + "\n";
   s += fmt::format("Parameters size (MB): {:.2f}\n", double(total_parameters) * 4.0 / (1024.0 * 1024.0));

@@ -38,6 +38,9 @@ void Normalize::apply(float* image, const Shape& shape) const {
 void Dataset::get_into(int64_t i, float* image, int64_t* label) const {
   Example e = get(i);
   Tensor img = e.image.contiguous();
+  CNN_CHECK(img.shape() == image_shape() && img.dtype() == DType::f32,
+            "Dataset: get({}) returned an image {} {}, but image_shape() is {} (f32)", i, dtype_name(img.dtype()),
+            img.shape(), image_shape());
   std::memcpy(image, img.data<float>(), static_cast<size_t>(img.numel()) * sizeof(float));
   *label = e.label;
 }

@@ -1,7 +1,6 @@
 // The IDX file format (MNIST's): big-endian magic 0x0000 08 NDIM, NDIM big-endian u32 sizes, then bytes.
 // Reads gzip or raw files through zlib and checks everything; not a reader for IDX types other than u8.
 #include <cnn/data.h>
-
 #include <zlib.h>
 
 #include <cerrno>
@@ -35,8 +34,9 @@ std::string what_magic_means(uint32_t magic) {
 std::vector<uint8_t> read_all(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
-    fail(path, "no such file", "download MNIST-style data (train-*/t10k-* idx files) or pass the folder holding "
-                               "them with --data-dir");
+    fail(path, "no such file",
+         "download MNIST-style data (train-*/t10k-* idx files) or pass the folder holding "
+         "them with --data-dir");
   gzFile f = gzopen(path.c_str(), "rb");
   if (f == nullptr)
     fail(path, fmt::format("cannot open for reading ({})", std::strerror(errno)), "check the file's permissions");
@@ -68,13 +68,15 @@ IdxArray read_idx(const std::string& path, int expected_ndim) {
   const char* kind = expected_ndim == 1 ? "labels" : "images";
   std::vector<uint8_t> bytes = read_all(path);
   if (bytes.size() < 4)
-    fail(path, fmt::format("expected an IDX header starting with magic {} ({}), found a file of {} bytes",
-                           hex(expected_magic), kind, bytes.size()),
+    fail(path,
+         fmt::format("expected an IDX header starting with magic {} ({}), found a file of {} bytes",
+                     hex(expected_magic), kind, bytes.size()),
          "the file is empty or truncated; fetch it again");
   const uint32_t magic = big_endian_u32(bytes.data());
   if (magic != expected_magic)
-    fail(path, fmt::format("expected magic {} (IDX {}, unsigned bytes, {} dimensions), found {} ({})",
-                           hex(expected_magic), kind, expected_ndim, hex(magic), what_magic_means(magic)),
+    fail(path,
+         fmt::format("expected magic {} (IDX {}, unsigned bytes, {} dimensions), found {} ({})", hex(expected_magic),
+                     kind, expected_ndim, hex(magic), what_magic_means(magic)),
          expected_ndim == 1 ? "is this a labels file (*-labels-idx1-ubyte)? images and labels may be swapped"
                             : "is this an images file (*-images-idx3-ubyte)? images and labels may be swapped");
   const size_t header = 4 + 4 * static_cast<size_t>(expected_ndim);
@@ -95,7 +97,8 @@ IdxArray read_idx(const std::string& path, int expected_ndim) {
     fail(path,
          fmt::format("expected {} bytes of data after the {}-byte header ({} {}), found {}", expected_bytes, header,
                      fmt::join(sizes, " x "), kind, found),
-         found < expected_bytes ? "the file is truncated; fetch it again" : "the file has trailing bytes: is it an IDX file?");
+         found < expected_bytes ? "the file is truncated; fetch it again"
+                                : "the file has trailing bytes: is it an IDX file?");
   }
   array.data.assign(bytes.begin() + static_cast<std::ptrdiff_t>(header), bytes.end());
   return array;

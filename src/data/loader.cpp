@@ -15,7 +15,8 @@ namespace cnn {
 
 class EpochRun {
  public:
-  EpochRun(std::shared_ptr<const Dataset> dataset, std::vector<int64_t> order, const DataLoaderOptions& options, int64_t num_batches)
+  EpochRun(std::shared_ptr<const Dataset> dataset, std::vector<int64_t> order, const DataLoaderOptions& options,
+           int64_t num_batches)
       : dataset_(std::move(dataset)), order_(std::move(order)), options_(options), num_batches_(num_batches) {
     if (options_.prefetch > 0) worker_ = std::thread([this] { work(); });
   }

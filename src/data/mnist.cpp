@@ -15,18 +15,21 @@ namespace {
 std::string find_idx(const std::string& dir, const std::string& prefix, const std::string& kind, int ndim) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec))
-    throw Error(fmt::format("mnist: data folder {} does not exist\nHINT: pass the folder holding "
-                            "{}-{}-idx{}-ubyte.gz with --data-dir, or set CNN_DATA_DIR",
-                            dir, prefix, kind, ndim));
+    throw Error(
+        fmt::format("mnist: data folder {} does not exist\nHINT: pass the folder holding "
+                    "{}-{}-idx{}-ubyte.gz with --data-dir, or set CNN_DATA_DIR",
+                    dir, prefix, kind, ndim));
   for (const char* sep : {"-", "."})
     for (const char* ext : {".gz", ""}) {
-      const std::string path = (fs::path(dir) / fmt::format("{}-{}{}idx{}-ubyte{}", prefix, kind, sep, ndim, ext)).string();
+      const std::string path =
+          (fs::path(dir) / fmt::format("{}-{}{}idx{}-ubyte{}", prefix, kind, sep, ndim, ext)).string();
       if (fs::exists(path, ec)) return path;
     }
-  throw Error(fmt::format("mnist: no {0}-{1}-idx{2}-ubyte.gz (or uncompressed {0}-{1}-idx{2}-ubyte) in {3}\n"
-                          "HINT: the folder must hold the four IDX files train-images, train-labels, t10k-images, "
-                          "t10k-labels",
-                          prefix, kind, ndim, dir));
+  throw Error(
+      fmt::format("mnist: no {0}-{1}-idx{2}-ubyte.gz (or uncompressed {0}-{1}-idx{2}-ubyte) in {3}\n"
+                  "HINT: the folder must hold the four IDX files train-images, train-labels, t10k-images, "
+                  "t10k-labels",
+                  prefix, kind, ndim, dir));
 }
 
 }  // namespace
@@ -39,9 +42,10 @@ MnistDataset::MnistDataset(const std::string& dir, bool train, std::shared_ptr<c
   IdxArray images = read_idx(images_path_, 3);
   IdxArray labels = read_idx(labels_path, 1);
   if (images.dims[0] != labels.dims[0])
-    throw Error(fmt::format("mnist: {} holds {} images but {} holds {} labels\nHINT: the two files come from "
-                            "different datasets or splits; fetch matching files",
-                            images_path_, images.dims[0], labels_path, labels.dims[0]));
+    throw Error(
+        fmt::format("mnist: {} holds {} images but {} holds {} labels\nHINT: the two files come from "
+                    "different datasets or splits; fetch matching files",
+                    images_path_, images.dims[0], labels_path, labels.dims[0]));
   CNN_CHECK(images.dims[1] > 0 && images.dims[2] > 0, "mnist: {}: images of size {} x {}\nHINT: fetch the file again",
             images_path_, images.dims[1], images.dims[2]);
   count_ = images.dims[0];
@@ -76,11 +80,17 @@ std::vector<std::string> dataset_names() { return {"mnist", "fashion-mnist"}; }
 DatasetInfo dataset_info(const std::string& name) {
   if (name == "mnist") {
     const char* root = std::getenv("CNN_DATA_DIR");
-    return {"mnist", (fs::path(root && *root ? root : "data") / "mnist").string(), 0.1307f, 0.3081f,
+    return {"mnist",
+            (fs::path(root && *root ? root : "data") / "mnist").string(),
+            0.1307f,
+            0.3081f,
             {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}};
   }
   if (name == "fashion-mnist")
-    return {"fashion-mnist", "/usr/share/datasets/fashion-mnist", 0.2860f, 0.3530f,
+    return {"fashion-mnist",
+            "/usr/share/datasets/fashion-mnist",
+            0.2860f,
+            0.3530f,
             {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"}};
   throw Error(fmt::format("dataset: unknown name '{}'; known: {}", name, fmt::join(dataset_names(), ", ")));
 }

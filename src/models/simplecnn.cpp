@@ -37,9 +37,9 @@ LeNet5::LeNet5(const ModelOptions& options) {
   CNN_CHECK(options.num_classes > 0 && options.in_channels > 0,
             "LeNet5: num_classes and in_channels must be positive, got {} and {}", options.num_classes,
             options.in_channels);
-  features = register_module(
-      "features", Sequential(Conv2d(options.in_channels, 6, {.kernel_size = 5, .padding = 2}), ReLU(), MaxPool2d(2),
-                             Conv2d(6, 16, {.kernel_size = 5}), ReLU(), MaxPool2d(2)));
+  features =
+      register_module("features", Sequential(Conv2d(options.in_channels, 6, {.kernel_size = 5, .padding = 2}), ReLU(),
+                                             MaxPool2d(2), Conv2d(6, 16, {.kernel_size = 5}), ReLU(), MaxPool2d(2)));
   classifier = register_module("classifier", Sequential(Linear(16 * 5 * 5, 120), ReLU(), Linear(120, 84), ReLU(),
                                                         Linear(84, options.num_classes)));
 }

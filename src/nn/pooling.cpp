@@ -38,7 +38,14 @@ Shape pooled_shape(const Module& m, const Shape& in, const WindowGeometry& g, bo
 MaxPool2d::MaxPool2d(const MaxPool2dOptions& options) : options_(options) {
   options_.stride = resolved_stride(options.stride, options.kernel_size);
 }
-Tensor MaxPool2d::forward(const Tensor& x) { return max_pool2d(x, options_); }
+Tensor MaxPool2d::forward(const Tensor& x) {
+  CNN_CHECK(!options_.return_indices, "{}: return_indices=True gives (output, indices): call forward_with_indices(x)",
+            str());
+  return max_pool2d(x, options_);
+}
+std::pair<Tensor, Tensor> MaxPool2d::forward_with_indices(const Tensor& x) {
+  return max_pool2d_with_indices(x, options_);
+}
 std::string MaxPool2d::extra_repr() const {
   return fmt::format("kernel_size={}, stride={}, padding={}, dilation={}, ceil_mode={}",
                      repr::int_or_tuple(options_.kernel_size), repr::int_or_tuple(options_.stride),

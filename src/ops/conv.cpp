@@ -1,5 +1,5 @@
-// conv2d: validation with PyTorch-toned messages, padding resolution ("same", "valid", explicit) and autograd.
-// Not the arithmetic: backend().conv2d_* computes; this file checks shapes and records the backward.
+// conv2d: validation with PyTorch-toned messages, padding resolution ("same", "valid", explicit) and autograd;
+// conv1d as conv2d on a unit height. Not the arithmetic: backend().conv2d_* computes.
 #include <cnn/ops.h>
 
 #include <string>
@@ -93,6 +93,35 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& b, const Conv2dOpt
                   }
                   return grads;
                 });
+}
+
+Tensor conv1d(const Tensor& x, const Tensor& w, const Tensor& b, const Conv1dOptions& o) {
+  CNN_CHECK(x.defined() && w.defined(), "conv1d: input and weight must be defined");
+  CNN_CHECK(x.dim() == 3, "conv1d: expected 3-D input [N, C, L], got input of shape {}", x.shape());
+  CNN_CHECK(w.dim() == 3, "conv1d: expected 3-D weight [out_channels, in_channels/groups, kW], got weight {}",
+            w.shape());
+  CNN_CHECK(o.stride > 0 && o.dilation > 0 && o.groups > 0,
+            "conv1d: stride, dilation and groups must be positive, got stride={}, dilation={}, groups={}", o.stride,
+            o.dilation, o.groups);
+  const bool explicit_pad = o.padding.mode == Padding::Mode::explicit_;
+  CNN_CHECK(!explicit_pad || (o.padding.amount.h == o.padding.amount.w && o.padding.amount.w >= 0),
+            "conv1d: expected one non-negative padding amount, got {}", o.padding.str());
+  CNN_CHECK(o.padding.mode != Padding::Mode::same || o.stride == 1,
+            "conv1d: padding='same' is not supported for strided convolutions, got stride={}", o.stride);
+  CNN_CHECK(w.size(0) % o.groups == 0, "conv1d: given groups={}, expected weight {} to be divisible by {} at dimension 0",
+            o.groups, w.shape(), o.groups);
+  CNN_CHECK(w.size(1) * o.groups == x.size(1),
+            "conv1d: expected input with {} channels for weight {} (groups={}), got input {}", w.size(1) * o.groups,
+            w.shape(), o.groups, x.shape());
+  CNN_CHECK(!b.defined() || (b.dim() == 1 && b.size(0) == w.size(0)),
+            "conv1d: expected bias of shape [{}] for weight {}, got bias {}", w.size(0), w.shape(), b.shape());
+  const int64_t pad = explicit_pad ? o.padding.amount.w : 0;
+  CNN_CHECK(o.padding.mode == Padding::Mode::same || x.size(2) + 2 * pad >= o.dilation * (w.size(2) - 1) + 1,
+            "conv1d: padded input size {} is smaller than the dilated kernel size {} for input {} and weight {}",
+            x.size(2) + 2 * pad, o.dilation * (w.size(2) - 1) + 1, x.shape(), w.shape());
+  const Conv2dOptions o2{.stride = {1, o.stride}, .padding = explicit_pad ? Padding(0, pad) : o.padding,
+                         .dilation = {1, o.dilation}, .groups = o.groups};
+  return conv2d(x.unsqueeze(2), w.unsqueeze(2), b, o2).squeeze(2);
 }
 
 }  // namespace cnn

@@ -1,5 +1,6 @@
 // Elementwise math and activations: neg, pow, exp, log, sqrt, abs, clamp, relu, relu6, leaky_relu,
-// sigmoid, tanh. Each dispatches one backend eltwise kernel and records its backward kernel.
+// sigmoid, tanh, gelu, silu, hardswish, hardsigmoid. Each dispatches one backend eltwise kernel and records its
+// backward kernel.
 #include <cnn/ops.h>
 
 #include <limits>
@@ -44,5 +45,17 @@ Tensor leaky_relu(const Tensor& x, double negative_slope) {
 }
 Tensor sigmoid(const Tensor& x) { return eltwise("sigmoid", "SigmoidBackward", x, {EltwiseKind::sigmoid}); }
 Tensor tanh(const Tensor& x) { return eltwise("tanh", "TanhBackward", x, {EltwiseKind::tanh}); }
+
+Tensor gelu(const Tensor& x, const std::string& approximate) {
+  CNN_CHECK(approximate == "none" || approximate == "tanh", "gelu: approximate must be \"none\" or \"tanh\", got \"{}\"",
+            approximate);
+  const EltwiseKind kind = approximate == "none" ? EltwiseKind::gelu_erf : EltwiseKind::gelu_tanh;
+  return eltwise("gelu", "GeluBackward", x, {kind});
+}
+Tensor silu(const Tensor& x) { return eltwise("silu", "SiluBackward", x, {EltwiseKind::swish, 1.0f, 0.0f}); }
+Tensor hardswish(const Tensor& x) { return eltwise("hardswish", "HardswishBackward", x, {EltwiseKind::hardswish}); }
+Tensor hardsigmoid(const Tensor& x) {
+  return eltwise("hardsigmoid", "HardsigmoidBackward", x, {EltwiseKind::hardsigmoid});
+}
 
 }  // namespace cnn

@@ -90,6 +90,8 @@ std::pair<Tensor, Tensor> max_pool2d_with_indices(const Tensor& x, const MaxPool
 }
 
 Tensor max_pool2d(const Tensor& x, const MaxPool2dOptions& options) {
+  CNN_CHECK(!options.return_indices,
+            "max_pool2d: return_indices=true returns two tensors: call max_pool2d_with_indices(x, options)");
   return max_pool2d_with_indices(x, options).first;
 }
 

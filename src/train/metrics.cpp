@@ -2,12 +2,11 @@
 // Not a general logger: one JSON document, rewritten whole after each epoch.
 #include <cnn/train.h>
 
-#include <nlohmann/json.hpp>
-
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 namespace cnn {
 

@@ -14,9 +14,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 // Rows of logits [B, C] whose largest entry is at the label.
 int64_t count_correct(const Tensor& logits, const Tensor& labels) {
@@ -38,8 +36,8 @@ int64_t count_correct(const Tensor& logits, const Tensor& labels) {
 
 void check_logits(const Tensor& logits, const Batch& batch) {
   CNN_CHECK(logits.dim() == 2 && logits.size(0) == batch.labels.size(0),
-            "train: expected the model to return logits [{}, num_classes] for images {}, got {}",
-            batch.labels.size(0), batch.images.shape(), logits.shape());
+            "train: expected the model to return logits [{}, num_classes] for images {}, got {}", batch.labels.size(0),
+            batch.images.shape(), logits.shape());
 }
 
 }  // namespace
@@ -66,8 +64,8 @@ EvalResult train_one_epoch(Module& model, DataLoader& loader, Optimizer& optimiz
     ++step;
     if (options.on_step) {
       const double elapsed = seconds_since(start);
-      options.on_step({options.epoch, options.epochs, step, steps, loss_sum / double(seen), double(correct) / double(seen),
-                       double(seen) / elapsed, elapsed});
+      options.on_step({options.epoch, options.epochs, step, steps, loss_sum / double(seen),
+                       double(correct) / double(seen), double(seen) / elapsed, elapsed});
     }
   }
   const double elapsed = seconds_since(start);
@@ -110,9 +108,11 @@ std::vector<EpochMetrics> fit(Module& model, DataLoader& train, DataLoader& test
   }
   std::vector<EpochMetrics> history;
   for (int64_t epoch = 0; epoch < options.epochs; ++epoch) {
-    const EvalResult tr = train_one_epoch(
-        model, train, optimizer,
-        {.epoch = epoch, .epochs = options.epochs, .max_steps = options.max_steps_per_epoch, .on_step = options.on_step});
+    const EvalResult tr = train_one_epoch(model, train, optimizer,
+                                          {.epoch = epoch,
+                                           .epochs = options.epochs,
+                                           .max_steps = options.max_steps_per_epoch,
+                                           .on_step = options.on_step});
     const EvalResult te = evaluate(model, test);
     history.push_back({epoch + 1, tr.loss, tr.accuracy, te.loss, te.accuracy, tr.seconds,
                        tr.seconds > 0 ? double(tr.samples) / tr.seconds : 0.0, te.seconds});

@@ -136,6 +136,25 @@ TEST(OneDnnParity, AvgPool2d) {
   }
 }
 
+TEST(OneDnnParity, AdaptivePool2d) {
+  // Even tilings (global pooling, 12x10 -> 3x5) run on oneDNN; uneven ones (13x11 -> 3x5) on the reference.
+  const std::vector<std::pair<Shape, Pair2>> cases = {
+      {{2, 13, 7, 5}, {1, 1}}, {{1, 5, 12, 10}, {3, 5}}, {{2, 5, 13, 11}, {3, 5}}, {{4, 24, 31, 29}, {1, 1}}};
+  for (const auto& [shape, size] : cases)
+    for (bool nhwc : {false, true}) {
+      manual_seed(19);
+      Tensor x = test::uniform(shape, true);
+      if (nhwc) x = channels_last(x);
+      const Pair2 out = size;
+      EXPECT_TRUE(test::backend_parity([out](const std::vector<Tensor>& t) { return adaptive_avg_pool2d(t[0], out); },
+                                       {x}))
+          << "avg x " << shape.str() << " channels_last " << nhwc;
+      EXPECT_TRUE(test::backend_parity([out](const std::vector<Tensor>& t) { return adaptive_max_pool2d(t[0], out); },
+                                       {x}))
+          << "max x " << shape.str() << " channels_last " << nhwc;
+    }
+}
+
 TEST(OneDnnParity, PoolingKeepsMemoryFormat) {
   manual_seed(6);
   const Tensor x = test::uniform({2, 5, 9, 7});
@@ -156,7 +175,7 @@ TEST(OneDnnParity, BatchNorm) {
     bool affine, nhwc;
   };
   const std::vector<Case> cases = {{{2, 5, 13, 11}, true, false}, {{1, 3, 5, 7}, true, true},
-                                   {{4, 13, 7, 5}, false, true},  {{6, 13}, true, false},
+                                   {{4, 13, 7, 5}, false, true},  {{6, 13}, true, false}, {{4, 24, 31, 29}, true, true},
                                    {{3, 5, 7}, true, false},      {{5, 13}, false, false}};
   for (const Case& c : cases) {
     for (bool training : {true, false}) {
@@ -223,7 +242,8 @@ TEST(OneDnnParity, Eltwise) {
       {"nhwc", channels_last(base)},
       {"transposed", test::uniform({7, 13}).t().requires_grad_()},
       {"strided", test::uniform({9, 14}).slice(1, 0, 14, 2).requires_grad_()},
-      {"vector", test::uniform({1}, true)}};
+      {"vector", test::uniform({1}, true)},
+      {"large (threaded)", channels_last(test::uniform({4, 24, 31, 29}, true))}};
   for (const auto& [op, f] : ops)
     for (const auto& [layout, x] : inputs)
       EXPECT_TRUE(test::backend_parity(f, {x}, 1e-4, 1e-5)) << op << " on a " << layout << " input " << x.shape().str();
@@ -305,7 +325,10 @@ TEST(OneDnnParity, Softmax) {
   const Tensor x4 = test::uniform({2, 5, 3, 7}, true);
   const std::vector<std::pair<Tensor, int64_t>> cases = {
       {test::uniform({7, 13}, true), 1},  {test::uniform({7, 13}, true), 0}, {test::uniform({1, 10}, true), -1},
-      {x4, 1},  {channels_last(x4), 1}, {x4, 3}, {test::uniform({13}, true), 0}};
+      {x4, 1},  {channels_last(x4), 1}, {x4, 3}, {test::uniform({13}, true), 0},
+      // Large enough for oneDNN's kernels (smaller ones take the reference path).
+      {test::uniform({256, 1000}, true), 1}, {test::uniform({1000, 3, 37}, true), 0},
+      {channels_last(test::uniform({4, 21, 31, 29}, true)), 1}};
   for (const auto& [x, dim] : cases)
     for (bool log : {false, true}) {
       const int64_t d = dim;
@@ -334,4 +357,16 @@ TEST(OneDnnParity, SimpleCnnStep) {
             mul(test::uniform({128, 3136}), 0.02).requires_grad_(), test::uniform({128}, true),
             mul(test::uniform({10, 128}), 0.1).requires_grad_(), test::uniform({10}, true)},
       2e-4, 1e-5));
+}
+
+TEST(OneDnnParity, ThreadCountChanges) {
+  // Primitives are built for a thread count; changing it must neither break nor change results.
+  manual_seed(18);
+  const Tensor x = test::uniform({4, 16, 15, 13}, true), w = test::uniform({24, 16, 3, 3}, true);
+  const Fn f = [](const std::vector<Tensor>& t) { return relu(conv2d(t[0], t[1], Tensor(), {.padding = 1})); };
+  const int threads = get_num_threads();
+  for (int n : {1, 2, threads}) {
+    set_num_threads(n);
+    EXPECT_TRUE(test::backend_parity(f, {x, w})) << n << " threads";
+  }
 }

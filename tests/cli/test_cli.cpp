@@ -2,7 +2,6 @@
 // data or flags (never a crash), and a tiny training run that writes metrics.json and model.safetensors.
 #include <cnn/data.h>
 #include <cnn/io.h>
-
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -111,7 +110,8 @@ TEST(Cli, BadIdxFilesFailCleanly) {
   write_tiny_mnist(dir, 20);
   const std::string images = dir + "/train-images-idx3-ubyte.gz";
   const std::string bytes = slurp(images);
-  std::ofstream(images, std::ios::binary | std::ios::trunc).write(bytes.data(), static_cast<std::streamsize>(bytes.size() / 2));
+  std::ofstream(images, std::ios::binary | std::ios::trunc)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size() / 2));
   Result r = cnn_cli(fmt::format("train --data-dir {} --epochs 1 --output {}/out", dir, dir));
   EXPECT_EQ(r.code, 1) << r.err;
   EXPECT_NE(r.err.find("cnn: error: idx: " + images), std::string::npos) << r.err;
@@ -133,9 +133,10 @@ TEST(Cli, TrainWritesMetricsAndWeights) {
   const std::string dir = temp_dir();
   write_tiny_mnist(dir, 200);
   const std::string out = dir + "/run";
-  const Result r = cnn_cli(fmt::format("train --model lenet5 --data-dir {} --epochs 2 --batch-size 20 --lr 0.01 "
-                                       "--seed 1 --threads 2 --output {} --log-interval 5",
-                                       dir, out));
+  const Result r =
+      cnn_cli(fmt::format("train --model lenet5 --data-dir {} --epochs 2 --batch-size 20 --lr 0.01 "
+                          "--seed 1 --threads 2 --output {} --log-interval 5",
+                          dir, out));
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("epoch 2/2: train loss"), std::string::npos) << r.out;
   EXPECT_NE(r.err.find("epoch 1/2  step 5/10  loss"), std::string::npos) << r.err;

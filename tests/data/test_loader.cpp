@@ -118,7 +118,8 @@ TEST(DataLoader, PrefetchBuildsTheNextBatchesAhead) {
   DataLoader loader(data, {.batch_size = 10, .prefetch = 2});
   auto it = loader.begin();
   // The caller holds batch 0; the worker fills the queue with batches 1 and 2 meanwhile.
-  for (int tries = 0; tries < 200 && data->built < 30; ++tries) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  for (int tries = 0; tries < 200 && data->built < 30; ++tries)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   EXPECT_EQ(data->built, 30);
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   EXPECT_EQ(data->built, 30) << "the worker must not run further ahead than `prefetch` batches";

@@ -16,8 +16,10 @@ int main(int argc, char** argv) {
   cnn::cli::add_train_command(app);
   cnn::cli::add_summary_command(app);
   try {
-    if (argc > 1 && argv[1][0] != '-' && app.get_subcommand_ptr(argv[1]) == nullptr)
-      throw cnn::Error(fmt::format("unknown command '{}'; the commands are train and summary (see cnn --help)", argv[1]));
+    const auto known = app.get_subcommands([&](CLI::App* sub) { return argc > 1 && sub->get_name() == argv[1]; });
+    if (argc > 1 && argv[1][0] != '-' && known.empty())
+      throw cnn::Error(
+          fmt::format("unknown command '{}'; the commands are train and summary (see cnn --help)", argv[1]));
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version

@@ -15,7 +15,8 @@ std::string format_duration(double seconds) {
   return fmt::format("{}:{:02}", s / 60, s % 60);
 }
 
-Progress::Progress(int64_t log_interval) : tty_(isatty(STDERR_FILENO) != 0), log_interval_(std::max<int64_t>(log_interval, 1)) {}
+Progress::Progress(int64_t log_interval)
+    : tty_(isatty(STDERR_FILENO) != 0), log_interval_(std::max<int64_t>(log_interval, 1)) {}
 
 void Progress::update(const StepInfo& s) {
   const double eta = s.step > 0 ? s.seconds / double(s.step) * double(s.steps - s.step) : 0.0;
@@ -32,7 +33,8 @@ void Progress::update(const StepInfo& s) {
   drawn_ = true;
   constexpr int width = 24;
   const int filled = s.steps > 0 ? static_cast<int>(width * s.step / s.steps) : width;
-  const std::string bar = std::string(static_cast<size_t>(filled), '#') + std::string(static_cast<size_t>(width - filled), '.');
+  const std::string bar =
+      std::string(static_cast<size_t>(filled), '#') + std::string(static_cast<size_t>(width - filled), '.');
   fmt::print(stderr, "\repoch {}/{} [{}] {}/{}  {}\033[K", s.epoch + 1, s.epochs, bar, s.step, s.steps, stats);
   std::fflush(stderr);
 }

@@ -2,7 +2,6 @@
 // Not FLOP profiling of real runs: one forward pass on zeros of the given input shape.
 #include <cnn/analysis.h>
 #include <cnn/models.h>
-
 #include <fmt/format.h>
 
 #include <memory>
@@ -52,13 +51,16 @@ void run_summary(const SummaryArgs& a) {
 
 void add_summary_command(CLI::App& app) {
   auto args = std::make_shared<SummaryArgs>();
-  CLI::App* cmd = app.add_subcommand("summary", "Print a model's layers (name, type, output shape, parameters) and "
-                                                "the totals, from one forward pass on zeros.");
+  CLI::App* cmd = app.add_subcommand("summary",
+                                     "Print a model's layers (name, type, output shape, parameters) and "
+                                     "the totals, from one forward pass on zeros.");
   cmd->add_option("--model", args->model, "Model name")->required()->check(CLI::IsMember(models::names()));
   cmd->add_option("--input", args->input, "Input shape C,H,W without the batch (default: the model's, e.g. 1,28,28)");
-  cmd->add_option("--num-classes", args->num_classes, "Classes of the final layer")->check(number_check("positive integer"))
+  cmd->add_option("--num-classes", args->num_classes, "Classes of the final layer")
+      ->check(number_check("positive integer"))
       ->capture_default_str();
-  cmd->add_option("--in-chans", args->in_chans, "Input channels the model is built for")->check(number_check("positive integer"))
+  cmd->add_option("--in-chans", args->in_chans, "Input channels the model is built for")
+      ->check(number_check("positive integer"))
       ->capture_default_str();
   cmd->callback([args] { run_summary(*args); });
 }

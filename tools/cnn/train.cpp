@@ -6,11 +6,10 @@
 #include <cnn/models.h>
 #include <cnn/random.h>
 #include <cnn/train.h>
-
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "commands.h"
@@ -68,24 +67,32 @@ void run_train(const TrainArgs& a) {
              a.weight_decay, a.batch_size, a.epochs, a.epochs == 1 ? "" : "s", a.seed);
   std::fflush(stdout);
 
-  nlohmann::ordered_json config{{"model", a.model},         {"dataset", a.dataset},   {"data_dir", dir},
-                                {"epochs", a.epochs},       {"batch_size", a.batch_size}, {"opt", a.opt},
-                                {"lr", lr},                 {"momentum", a.momentum}, {"weight_decay", a.weight_decay},
-                                {"seed", a.seed},           {"threads", get_num_threads()}, {"backend", backend().name()},
+  nlohmann::ordered_json config{{"model", a.model},
+                                {"dataset", a.dataset},
+                                {"data_dir", dir},
+                                {"epochs", a.epochs},
+                                {"batch_size", a.batch_size},
+                                {"opt", a.opt},
+                                {"lr", lr},
+                                {"momentum", a.momentum},
+                                {"weight_decay", a.weight_decay},
+                                {"seed", a.seed},
+                                {"threads", get_num_threads()},
+                                {"backend", backend().name()},
                                 {"num_parameters", model->num_parameters()}};
   Progress progress(a.log_interval);
-  FitOptions fit_options{.epochs = a.epochs,
-                         .output_dir = output,
-                         .config_json = config.dump(),
-                         .on_step = [&progress](const StepInfo& s) { progress.update(s); },
-                         .on_epoch = [&progress, &a](const EpochMetrics& m) {
-                           progress.finish();
-                           fmt::print("epoch {}/{}: train loss {:.4f} acc {:.2f}% | test loss {:.4f} acc {:.2f}% | "
-                                      "{:.1f} s, {:.0f} img/s\n",
-                                      m.epoch, a.epochs, m.train_loss, 100 * m.train_acc, m.test_loss,
-                                      100 * m.test_acc, m.seconds, m.images_per_second);
-                           std::fflush(stdout);
-                         }};
+  auto print_epoch = [&progress, &a](const EpochMetrics& m) {
+    progress.finish();
+    fmt::print("epoch {}/{}: train loss {:.4f} acc {:.2f}% | test loss {:.4f} acc {:.2f}% | {:.1f} s, {:.0f} img/s\n",
+               m.epoch, a.epochs, m.train_loss, 100 * m.train_acc, m.test_loss, 100 * m.test_acc, m.seconds,
+               m.images_per_second);
+    std::fflush(stdout);
+  };
+  const FitOptions fit_options{.epochs = a.epochs,
+                               .output_dir = output,
+                               .config_json = config.dump(),
+                               .on_step = [&progress](const StepInfo& s) { progress.update(s); },
+                               .on_epoch = print_epoch};
   fit(*model, train_loader, test_loader, *optimizer, fit_options);
   fmt::print("saved {0}/metrics.json and {0}/model.safetensors\n", output);
 }
@@ -94,31 +101,42 @@ void run_train(const TrainArgs& a) {
 
 void add_train_command(CLI::App& app) {
   auto args = std::make_shared<TrainArgs>();
-  CLI::App* cmd = app.add_subcommand("train", "Train a model on MNIST or Fashion-MNIST (cross-entropy), evaluating "
-                                              "on the test split after each epoch.");
+  CLI::App* cmd = app.add_subcommand("train",
+                                     "Train a model on MNIST or Fashion-MNIST (cross-entropy), evaluating "
+                                     "on the test split after each epoch.");
   cmd->add_option("--model", args->model, "Model name")->check(CLI::IsMember(models::names()))->capture_default_str();
-  cmd->add_option("--dataset", args->dataset, "Dataset name")->check(CLI::IsMember(dataset_names()))->capture_default_str();
+  cmd->add_option("--dataset", args->dataset, "Dataset name")
+      ->check(CLI::IsMember(dataset_names()))
+      ->capture_default_str();
   cmd->add_option("--data-dir", args->data_dir,
                   "Folder with the IDX files (train-*/t10k-*); default: $CNN_DATA_DIR/mnist (else data/mnist) for "
                   "mnist, /usr/share/datasets/fashion-mnist for fashion-mnist");
-  cmd->add_option("--epochs", args->epochs, "Number of epochs")->check(number_check("positive integer"))->capture_default_str();
+  cmd->add_option("--epochs", args->epochs, "Number of epochs")
+      ->check(number_check("positive integer"))
+      ->capture_default_str();
   cmd->add_option("-b,--batch-size", args->batch_size, "Batch size (training and evaluation)")
-      ->check(number_check("positive integer"))->capture_default_str();
+      ->check(number_check("positive integer"))
+      ->capture_default_str();
   cmd->add_option("--opt", args->opt, "Optimiser: adam (torch.optim.Adam) or sgd (torch.optim.SGD, no Nesterov)")
-      ->check(CLI::IsMember({"adam", "sgd"}))->capture_default_str();
-  cmd->add_option("--lr", args->lr, "Learning rate (default: 0.001 for adam, 0.01 for sgd)")->check(number_check("positive number"));
+      ->check(CLI::IsMember({"adam", "sgd"}))
+      ->capture_default_str();
+  cmd->add_option("--lr", args->lr, "Learning rate (default: 0.001 for adam, 0.01 for sgd)")
+      ->check(number_check("positive number"));
   cmd->add_option("--momentum", args->momentum, "SGD momentum")->check(CLI::Range(0.0, 1.0))->capture_default_str();
-  cmd->add_option("--weight-decay", args->weight_decay, "L2 weight decay")->check(number_check("non-negative number"))
+  cmd->add_option("--weight-decay", args->weight_decay, "L2 weight decay")
+      ->check(number_check("non-negative number"))
       ->capture_default_str();
   cmd->add_option("--seed", args->seed, "Random seed (weights, shuffling)")->capture_default_str();
   cmd->add_option("--threads", args->threads, "CPU threads (default: all cores, or OMP_NUM_THREADS)")
       ->check(number_check("positive integer"));
   cmd->add_option("--backend", args->backend, "Kernels: onednn or ref (default: $CNN_BACKEND, else onednn)")
       ->check(CLI::IsMember(available_backends()));
-  cmd->add_option("--output", args->output, "Output folder for metrics.json and model.safetensors "
-                                            "(default: runs/MODEL-DATASET)");
+  cmd->add_option("--output", args->output,
+                  "Output folder for metrics.json and model.safetensors "
+                  "(default: runs/MODEL-DATASET)");
   cmd->add_option("--log-interval", args->log_interval, "Steps between progress lines when stderr is not a terminal")
-      ->check(number_check("positive integer"))->capture_default_str();
+      ->check(number_check("positive integer"))
+      ->capture_default_str();
   cmd->callback([args] { run_train(*args); });
 }
 

@@ -24,6 +24,9 @@ class OneDnnBackend : public RefBackend {
   // onednn_pool.cpp
   std::pair<Tensor, Tensor> pool2d_forward(const Tensor& x, const PoolParams& p) override;
   Tensor pool2d_backward(const Tensor& dy, const Tensor& indices, const Shape& x_shape, const PoolParams& p) override;
+  std::pair<Tensor, Tensor> adaptive_pool2d_forward(const Tensor& x, bool is_max, int64_t out_h,
+                                                    int64_t out_w) override;
+  Tensor adaptive_pool2d_backward(const Tensor& dy, const Tensor& indices, bool is_max, const Shape& x_shape) override;
   // onednn_norm.cpp
   BatchNormStats batchnorm_forward_training(const Tensor& x, const Tensor& gamma, const Tensor& beta,
                                             double eps) override;

@@ -76,6 +76,7 @@ struct BackwardWeights {
 
 // x [N, C, H, W], w [K, C/groups, R, S], b [K] or undefined -> y [N, K, P, Q] channels-last.
 Tensor OneDnnBackend::conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const ConvParams& p) {
+  if (x.numel() == 0 || w.numel() == 0) return RefBackend::conv2d_forward(x, w, b, p);
   const Geometry g = geometry(x.shape(), w.shape(), p);
   const SerialScope serial(g.small);
   auto e = forward_entry(g, b.defined());
@@ -93,6 +94,7 @@ Tensor OneDnnBackend::conv2d_forward(const Tensor& x, const Tensor& w, const Ten
 // dy [N, K, P, Q], w [K, C/groups, R, S] -> dx of x_shape [N, C, H, W] channels-last.
 Tensor OneDnnBackend::conv2d_backward_data(const Tensor& dy, const Tensor& w, const Shape& x_shape,
                                            const ConvParams& p) {
+  if (dy.numel() == 0 || w.numel() == 0) return RefBackend::conv2d_backward_data(dy, w, x_shape, p);
   const Geometry g = geometry(x_shape, w.shape(), p);
   const SerialScope serial(g.small);
   auto e = cache().get<BackwardData>("conv_bwd_data|" + g.key, [&] {
@@ -115,6 +117,7 @@ Tensor OneDnnBackend::conv2d_backward_data(const Tensor& dy, const Tensor& w, co
 std::pair<Tensor, Tensor> OneDnnBackend::conv2d_backward_weights(const Tensor& dy, const Tensor& x,
                                                                  const Shape& w_shape, bool with_bias,
                                                                  const ConvParams& p) {
+  if (dy.numel() == 0 || x.numel() == 0) return RefBackend::conv2d_backward_weights(dy, x, w_shape, with_bias, p);
   const Geometry g = geometry(x.shape(), w_shape, p);
   const SerialScope serial(g.small);
   auto e = cache().get<BackwardWeights>(fmt::format("conv_bwd_weights|{}|b{}", g.key, with_bias), [&] {

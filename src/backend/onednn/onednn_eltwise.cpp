@@ -41,6 +41,11 @@ bool to_algo(const EltwiseParams& p, bool use_dst, Algo* a) {
     case EltwiseKind::pow: *a = {algorithm::eltwise_pow, 1.f, p.alpha}; return p.alpha != 0.f;
     case EltwiseKind::linear: *a = {algorithm::eltwise_linear, p.alpha, p.beta}; return true;
     case EltwiseKind::abs: *a = {algorithm::eltwise_abs, 0.f, 0.f}; return true;
+    case EltwiseKind::gelu_erf: *a = {algorithm::eltwise_gelu_erf, 0.f, 0.f}; return true;
+    case EltwiseKind::gelu_tanh: *a = {algorithm::eltwise_gelu_tanh, 0.f, 0.f}; return true;
+    case EltwiseKind::swish: *a = {algorithm::eltwise_swish, p.alpha, 0.f}; return true;
+    case EltwiseKind::hardswish: *a = {algorithm::eltwise_hardswish, 0.f, 0.f}; return true;
+    case EltwiseKind::hardsigmoid: return false;  // oneDNN 2.6 has none (2.7 adds eltwise_hardsigmoid)
   }
   return false;
 }
@@ -95,20 +100,22 @@ void zip(const float* a, const float* b, float* out, int64_t n, Op op) {
 
 Tensor OneDnnBackend::eltwise_forward(const Tensor& x, const EltwiseParams& p) {
   Algo a;
-  if (x.dtype() != DType::f32 || !to_algo(p, true, &a)) return RefBackend::eltwise_forward(x, p);
+  if (x.dtype() != DType::f32 || x.numel() == 0 || !to_algo(p, true, &a)) return RefBackend::eltwise_forward(x, p);
   const Tensor xs = dense(x);
   const int64_t n = xs.numel();
   const SerialScope serial(n < SerialScope::kSerialElements);
   auto e = cache().get<Forward>(key_of("eltwise_fwd", a, n), [&] { return Forward{{forward_pd(a, n)}}; });
   Tensor y = empty_strided_like(xs);
-  if (n > 0) Bindings().add(DNNL_ARG_SRC, flat(n), xs).add(DNNL_ARG_DST, flat(n), y).run(e->prim);
+  Bindings().add(DNNL_ARG_SRC, flat(n), xs).add(DNNL_ARG_DST, flat(n), y).run(e->prim);
   return y;
 }
 
 // dx = dy * f'(x), from x or from y = f(x), whichever oneDNN's algorithm reads; dx takes that tensor's strides.
 Tensor OneDnnBackend::eltwise_backward(const Tensor& dy, const Tensor& x, const Tensor& y, const EltwiseParams& p) {
   Algo a;
-  if (dy.dtype() != DType::f32 || !to_algo(p, y.defined(), &a) || (!uses_dst(a.alg) && !x.defined()))
+  // oneDNN's hardswish slope at -3 is 0, PyTorch's -1/2: the reference keeps PyTorch's.
+  if (dy.dtype() != DType::f32 || dy.numel() == 0 || p.kind == EltwiseKind::hardswish ||
+      !to_algo(p, y.defined(), &a) || (!uses_dst(a.alg) && !x.defined()))
     return RefBackend::eltwise_backward(dy, x, y, p);
   const Tensor ref = dense(uses_dst(a.alg) ? y : x);
   const Tensor g = in_layout_of(dy, ref);
@@ -119,12 +126,11 @@ Tensor OneDnnBackend::eltwise_backward(const Tensor& dy, const Tensor& x, const 
     return Backward{{dnnl::eltwise_backward::primitive_desc(d, engine(), forward_pd(a, n))}};
   });
   Tensor dx = empty_strided_like(ref);
-  if (n > 0)
-    Bindings()
-        .add(uses_dst(a.alg) ? DNNL_ARG_DST : DNNL_ARG_SRC, flat(n), ref)
-        .add(DNNL_ARG_DIFF_DST, flat(n), g)
-        .add(DNNL_ARG_DIFF_SRC, flat(n), dx)
-        .run(e->prim);
+  Bindings()
+      .add(uses_dst(a.alg) ? DNNL_ARG_DST : DNNL_ARG_SRC, flat(n), ref)
+      .add(DNNL_ARG_DIFF_DST, flat(n), g)
+      .add(DNNL_ARG_DIFF_SRC, flat(n), dx)
+      .run(e->prim);
   return dx;
 }
 

@@ -1,5 +1,5 @@
-// oneDNN inner product (linear forward, backward data, backward weights + bias) and batched matmul.
-// Everything stays in plain row-major layouts, which oneDNN runs on its jit sgemm: no weight reorders.
+// oneDNN linear (forward as a matmul; backward data and backward weights + bias as inner products) and batched
+// matmul. Everything stays in plain row-major layouts (strides describe transposes): no weight reorders.
 #include "backend/onednn/onednn_backend.h"
 #include "backend/onednn/onednn_context.h"
 
@@ -13,16 +13,13 @@ namespace {
 memory::desc plain2d(int64_t rows, int64_t cols) { return memory::desc({rows, cols}, dt::f32, tag::ab); }
 memory::desc vec(int64_t n) { return memory::desc({n}, dt::f32, tag::x); }
 
+// The forward inner product the backward primitives take as their hint.
 dnnl::inner_product_forward::primitive_desc forward_pd(int64_t N, int64_t I, int64_t O, bool with_bias) {
   dnnl::inner_product_forward::desc d(prop_kind::forward_training, plain2d(N, I), plain2d(O, I),
                                       with_bias ? vec(O) : memory::desc(), plain2d(N, O));
   return {d, engine()};
 }
 
-struct Forward {
-  dnnl::inner_product_forward::primitive_desc pd;
-  dnnl::inner_product_forward prim;
-};
 struct BackwardData {
   dnnl::inner_product_backward_data::primitive_desc pd;
   dnnl::inner_product_backward_data prim;
@@ -58,26 +55,32 @@ Operand operand(const Tensor& t, bool trans) {
 
 }  // namespace
 
-// x [N, I], w [O, I], b [O] or undefined -> y [N, O] = x w^T + b.
+// x [N, I], w [O, I], b [O] or undefined -> y [N, O] = x w^T + b. A matmul reading w's buffer as w^T [I, O]
+// (column-major): oneDNN's brgemm runs it about twice as fast as the inner product's gemm, with no reorder.
 Tensor OneDnnBackend::linear_forward(const Tensor& x, const Tensor& w, const Tensor& b) {
+  if (x.numel() == 0 || w.numel() == 0) return RefBackend::linear_forward(x, w, b);
   const int64_t N = x.size(0), I = x.size(1), O = w.size(0);
   const SerialScope serial(N * I * O < SerialScope::kSerialMacs);
-  auto e = cache().get<Forward>(fmt::format("ip_fwd|{}|{}|{}|b{}", N, I, O, b.defined()), [&] {
-    auto pd = forward_pd(N, I, O, b.defined());
-    return Forward{pd, dnnl::inner_product_forward(pd)};
+  const memory::desc wt({I, O}, dt::f32, memory::dims{1, I}), bias = plain2d(1, O);
+  auto e = cache().get<Matmul>(fmt::format("linear_fwd|{}|{}|{}|b{}", N, I, O, b.defined()), [&] {
+    dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(plain2d(N, I), wt, b.defined() ? bias : memory::desc(),
+                                                       plain2d(N, O)),
+                                    engine());
+    return Matmul{pd, dnnl::matmul(pd)};
   });
   Tensor y = Tensor::empty(Shape{N, O});
   Bindings args;
   args.add(DNNL_ARG_SRC, plain2d(N, I), x.contiguous())
-      .add(DNNL_ARG_WEIGHTS, plain2d(O, I), w.contiguous())
+      .add(DNNL_ARG_WEIGHTS, wt, w.contiguous())
       .add(DNNL_ARG_DST, plain2d(N, O), y);
-  if (b.defined()) args.add(DNNL_ARG_BIAS, vec(O), b.contiguous());
+  if (b.defined()) args.add(DNNL_ARG_BIAS, bias, b.contiguous());
   args.run(e->prim);
   return y;
 }
 
 // dy [N, O], w [O, I] -> dx [N, I] = dy w.
 Tensor OneDnnBackend::linear_backward_data(const Tensor& dy, const Tensor& w) {
+  if (dy.numel() == 0 || w.numel() == 0) return RefBackend::linear_backward_data(dy, w);
   const int64_t N = dy.size(0), O = w.size(0), I = w.size(1);
   const SerialScope serial(N * I * O < SerialScope::kSerialMacs);
   auto e = cache().get<BackwardData>(fmt::format("ip_bwd_data|{}|{}|{}", N, I, O), [&] {
@@ -96,6 +99,7 @@ Tensor OneDnnBackend::linear_backward_data(const Tensor& dy, const Tensor& w) {
 
 // dy [N, O], x [N, I] -> {dw [O, I] = dy^T x, db [O] = sum over N of dy when with_bias}.
 std::pair<Tensor, Tensor> OneDnnBackend::linear_backward_weights(const Tensor& dy, const Tensor& x, bool with_bias) {
+  if (dy.numel() == 0 || x.numel() == 0) return RefBackend::linear_backward_weights(dy, x, with_bias);
   const int64_t N = x.size(0), I = x.size(1), O = dy.size(1);
   const SerialScope serial(N * I * O < SerialScope::kSerialMacs);
   auto e = cache().get<BackwardWeights>(fmt::format("ip_bwd_weights|{}|{}|{}|b{}", N, I, O, with_bias), [&] {

@@ -76,7 +76,7 @@ std::shared_ptr<const Forward> forward_entry(const char* name, prop_kind kind, c
 // x [N, C, *], gamma/beta [C] or undefined -> {y like x, batch mean [C], biased var [C], invstd [C]}.
 Backend::BatchNormStats OneDnnBackend::batchnorm_forward_training(const Tensor& x, const Tensor& gamma,
                                                                   const Tensor& beta, double eps) {
-  if (x.dim() > 4) return RefBackend::batchnorm_forward_training(x, gamma, beta, eps);
+  if (x.dim() > 4 || x.numel() == 0) return RefBackend::batchnorm_forward_training(x, gamma, beta, eps);
   const Plain p = plain(x);
   const SerialScope serial(x.numel() < SerialScope::kSerialElements);
   const bool affine = gamma.defined();
@@ -99,7 +99,7 @@ Backend::BatchNormStats OneDnnBackend::batchnorm_forward_training(const Tensor& 
 // x [N, C, *], gamma/beta [C] or undefined, running mean/var [C] -> y like x.
 Tensor OneDnnBackend::batchnorm_forward_inference(const Tensor& x, const Tensor& gamma, const Tensor& beta,
                                                   const Tensor& mean, const Tensor& var, double eps) {
-  if (x.dim() > 4) return RefBackend::batchnorm_forward_inference(x, gamma, beta, mean, var, eps);
+  if (x.dim() > 4 || x.numel() == 0) return RefBackend::batchnorm_forward_inference(x, gamma, beta, mean, var, eps);
   const Plain p = plain(x);
   const SerialScope serial(x.numel() < SerialScope::kSerialElements);
   const bool affine = gamma.defined();
@@ -122,7 +122,8 @@ Tensor OneDnnBackend::batchnorm_forward_inference(const Tensor& x, const Tensor&
 Backend::BatchNormGrads OneDnnBackend::batchnorm_backward(const Tensor& dy, const Tensor& x, const Tensor& gamma,
                                                           const Tensor& mean, const Tensor& invstd, bool need_dx,
                                                           bool need_affine) {
-  if (x.dim() > 4) return RefBackend::batchnorm_backward(dy, x, gamma, mean, invstd, need_dx, need_affine);
+  if (x.dim() > 4 || x.numel() == 0)
+    return RefBackend::batchnorm_backward(dy, x, gamma, mean, invstd, need_dx, need_affine);
   const Plain p = plain(x);
   const SerialScope serial(x.numel() < SerialScope::kSerialElements);
   const bool affine = gamma.defined();

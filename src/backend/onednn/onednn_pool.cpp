@@ -1,6 +1,7 @@
 // oneDNN pooling: max and average forward, average backward; max backward scatters through the indices.
-// Keeps the input's memory format (NCHW or NHWC). Falls back to RefBackend where oneDNN's result would
-// differ from PyTorch's: include-pad averages whose last window overhangs the padding (ceil_mode), dilated averages.
+// Adaptive pooling whose windows tile the input evenly (global pooling) runs as plain pooling. Keeps the input's
+// memory format (NCHW or NHWC). Falls back to RefBackend where oneDNN's result would differ from PyTorch's:
+// include-pad averages whose last window overhangs the padding (ceil_mode), dilated averages, uneven adaptive windows.
 #include <cstring>
 
 #include "backend/onednn/onednn_backend.h"
@@ -87,12 +88,24 @@ void workspace_to_indices(const Offset* ws, const Tensor& idx, const Shape& x, c
         }
 }
 
+// Adaptive windows [floor(i*H/out), ceil((i+1)*H/out)) are plain windows of kernel = stride = H/out when out
+// divides H (and W); fills `p` when so.
+bool even_tiles(const Shape& x, int64_t out_h, int64_t out_w, bool is_max, PoolParams* p) {
+  if (x.dim() != 4 || out_h <= 0 || out_w <= 0 || x[2] % out_h != 0 || x[3] % out_w != 0) return false;
+  p->kind = is_max ? PoolKind::max : PoolKind::avg_exclude_pad;
+  p->kernel_h = p->stride_h = x[2] / out_h;
+  p->kernel_w = p->stride_w = x[3] / out_w;
+  p->out_h = out_h;
+  p->out_w = out_w;
+  return true;
+}
+
 }  // namespace
 
 // x [N, C, H, W] -> {y [N, C, out_h, out_w], indices i64 (max only)}, both in x's memory format.
 std::pair<Tensor, Tensor> OneDnnBackend::pool2d_forward(const Tensor& x, const PoolParams& p) {
   Window w;
-  if (x.dim() != 4 || !expressible(x.shape(), p, &w)) return RefBackend::pool2d_forward(x, p);
+  if (x.dim() != 4 || x.numel() == 0 || !expressible(x.shape(), p, &w)) return RefBackend::pool2d_forward(x, p);
   tag layout;
   const Tensor xs = as_plain_4d(x, true, &layout);
   const SerialScope serial(x.numel() < SerialScope::kSerialElements);
@@ -127,7 +140,8 @@ std::pair<Tensor, Tensor> OneDnnBackend::pool2d_forward(const Tensor& x, const P
 Tensor OneDnnBackend::pool2d_backward(const Tensor& dy, const Tensor& indices, const Shape& x_shape,
                                       const PoolParams& p) {
   Window w;
-  if (dy.dim() != 4 || !expressible(x_shape, p, &w)) return RefBackend::pool2d_backward(dy, indices, x_shape, p);
+  if (dy.dim() != 4 || dy.numel() == 0 || x_shape.numel() == 0 || !expressible(x_shape, p, &w))
+    return RefBackend::pool2d_backward(dy, indices, x_shape, p);
   if (p.kind == PoolKind::max) {
     tag layout;
     const Tensor idx = as_plain_4d(indices, true, &layout);
@@ -169,8 +183,29 @@ Tensor OneDnnBackend::pool2d_backward(const Tensor& dy, const Tensor& indices, c
     return RefBackend::pool2d_backward(dy, indices, x_shape, p);
   }
   Tensor dx = empty_as(x_shape, layout);
-  Bindings().add(DNNL_ARG_DIFF_DST, e->pd.diff_dst_desc(), g).add(DNNL_ARG_DIFF_SRC, e->pd.diff_src_desc(), dx).run(e->prim);
+  Bindings()
+      .add(DNNL_ARG_DIFF_DST, e->pd.diff_dst_desc(), g)
+      .add(DNNL_ARG_DIFF_SRC, e->pd.diff_src_desc(), dx)
+      .run(e->prim);
   return dx;
+}
+
+// x [N, C, H, W] -> {y [N, C, out_h, out_w], indices (max)}, as pool2d_forward when the windows tile evenly.
+std::pair<Tensor, Tensor> OneDnnBackend::adaptive_pool2d_forward(const Tensor& x, bool is_max, int64_t out_h,
+                                                                 int64_t out_w) {
+  PoolParams p;
+  if (!even_tiles(x.shape(), out_h, out_w, is_max, &p))
+    return RefBackend::adaptive_pool2d_forward(x, is_max, out_h, out_w);
+  return pool2d_forward(x, p);
+}
+
+// dy [N, C, out_h, out_w], indices (max) -> dx of x_shape.
+Tensor OneDnnBackend::adaptive_pool2d_backward(const Tensor& dy, const Tensor& indices, bool is_max,
+                                               const Shape& x_shape) {
+  PoolParams p;
+  if (dy.dim() != 4 || !even_tiles(x_shape, dy.size(2), dy.size(3), is_max, &p))
+    return RefBackend::adaptive_pool2d_backward(dy, indices, is_max, x_shape);
+  return pool2d_backward(dy, indices, x_shape, p);
 }
 
 }  // namespace cnn

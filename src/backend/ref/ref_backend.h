@@ -16,6 +16,11 @@ class RefBackend : public Backend {
   Tensor conv2d_backward_data(const Tensor& dy, const Tensor& w, const Shape& x_shape, const ConvParams& p) override;
   std::pair<Tensor, Tensor> conv2d_backward_weights(const Tensor& dy, const Tensor& x, const Shape& w_shape,
                                                     bool with_bias, const ConvParams& p) override;
+  // ref_deconv.cpp
+  Tensor deconv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const ConvParams& p) override;
+  Tensor deconv2d_backward_data(const Tensor& dy, const Tensor& w, const Shape& x_shape, const ConvParams& p) override;
+  std::pair<Tensor, Tensor> deconv2d_backward_weights(const Tensor& dy, const Tensor& x, const Shape& w_shape,
+                                                      bool with_bias, const ConvParams& p) override;
   // ref_linear.cpp
   Tensor linear_forward(const Tensor& x, const Tensor& w, const Tensor& b) override;
   Tensor linear_backward_data(const Tensor& dy, const Tensor& w) override;
@@ -27,6 +32,9 @@ class RefBackend : public Backend {
   std::pair<Tensor, Tensor> adaptive_pool2d_forward(const Tensor& x, bool is_max, int64_t out_h,
                                                     int64_t out_w) override;
   Tensor adaptive_pool2d_backward(const Tensor& dy, const Tensor& indices, bool is_max, const Shape& x_shape) override;
+  // ref_unpool.cpp
+  Tensor max_unpool2d_forward(const Tensor& x, const Tensor& indices, int64_t out_h, int64_t out_w) override;
+  Tensor max_unpool2d_backward(const Tensor& dy, const Tensor& indices) override;
   // ref_norm.cpp
   BatchNormStats batchnorm_forward_training(const Tensor& x, const Tensor& gamma, const Tensor& beta,
                                             double eps) override;
@@ -34,6 +42,12 @@ class RefBackend : public Backend {
                                      const Tensor& var, double eps) override;
   BatchNormGrads batchnorm_backward(const Tensor& dy, const Tensor& x, const Tensor& gamma, const Tensor& mean,
                                     const Tensor& invstd, bool need_dx, bool need_affine) override;
+  // ref_lrn.cpp
+  Tensor lrn_forward(const Tensor& x, const LrnParams& p) override;
+  Tensor lrn_backward(const Tensor& dy, const Tensor& x, const LrnParams& p) override;
+  // ref_resampling.cpp
+  Tensor resampling_forward(const Tensor& x, const ResamplingParams& p) override;
+  Tensor resampling_backward(const Tensor& dy, const Shape& x_shape, const ResamplingParams& p) override;
   // ref_eltwise.cpp
   Tensor eltwise_forward(const Tensor& x, const EltwiseParams& p) override;
   Tensor eltwise_backward(const Tensor& dy, const Tensor& x, const Tensor& y, const EltwiseParams& p) override;

@@ -1,5 +1,6 @@
 // Reference elementwise kernels: unary activations and math (forward and backward) and broadcasting binary ops.
 // Clean, minimal, plain loops; dense inputs of any dimension order are walked as flat buffers.
+#include <algorithm>
 #include <cmath>
 
 #include "backend/ref/ref_backend.h"
@@ -8,6 +9,15 @@
 namespace cnn {
 
 namespace {
+
+constexpr float kSqrtHalf = 0.70710678118654752f;       // 1/sqrt(2)
+constexpr float kInvSqrt2Pi = 0.39894228040143268f;     // 1/sqrt(2 pi)
+constexpr float kSqrt2OverPi = 0.79788456080286536f;    // sqrt(2/pi)
+constexpr float kGeluCubic = 0.044715f;
+
+float relu6_shifted(float x) { return std::min(std::max(x + 3.0f, 0.0f), 6.0f); }
+float gelu_tanh_inner(float x) { return kSqrt2OverPi * (x + kGeluCubic * x * x * x); }
+float sigmoid_of(float x) { return 1.0f / (1.0f + std::exp(-x)); }
 
 float eltwise_value(const EltwiseParams& p, float x) {
   switch (p.kind) {
@@ -21,6 +31,11 @@ float eltwise_value(const EltwiseParams& p, float x) {
     case EltwiseKind::pow: return std::pow(x, p.alpha);
     case EltwiseKind::linear: return p.alpha * x + p.beta;
     case EltwiseKind::abs: return std::abs(x);
+    case EltwiseKind::gelu_erf: return 0.5f * x * (1.0f + std::erf(x * kSqrtHalf));
+    case EltwiseKind::gelu_tanh: return 0.5f * x * (1.0f + std::tanh(gelu_tanh_inner(x)));
+    case EltwiseKind::swish: return x * sigmoid_of(p.alpha * x);
+    case EltwiseKind::hardswish: return x * relu6_shifted(x) / 6.0f;
+    case EltwiseKind::hardsigmoid: return relu6_shifted(x) / 6.0f;
   }
   return 0.0f;
 }
@@ -38,6 +53,20 @@ float eltwise_derivative(const EltwiseParams& p, float x, float y) {
     case EltwiseKind::pow: return p.alpha == 0.0f ? 0.0f : p.alpha * std::pow(x, p.alpha - 1.0f);
     case EltwiseKind::linear: return p.alpha;
     case EltwiseKind::abs: return x > 0 ? 1.0f : (x < 0 ? -1.0f : 0.0f);
+    case EltwiseKind::gelu_erf:
+      return 0.5f * (1.0f + std::erf(x * kSqrtHalf)) + x * kInvSqrt2Pi * std::exp(-0.5f * x * x);
+    case EltwiseKind::gelu_tanh: {
+      const float t = std::tanh(gelu_tanh_inner(x));
+      return 0.5f * (1.0f + t) + 0.5f * x * (1.0f - t * t) * kSqrt2OverPi * (1.0f + 3.0f * kGeluCubic * x * x);
+    }
+    case EltwiseKind::swish: {
+      const float s = sigmoid_of(p.alpha * x);
+      return s * (1.0f + p.alpha * x * (1.0f - s));
+    }
+    // PyTorch's boundaries: hardswish has slope x/3 + 1/2 on [-3, 3) and 1 from 3 on (its vectorised CPU kernel,
+    // which every tensor but the scalar tail of a short one goes through); hardsigmoid 1/6 on (-3, 3) only.
+    case EltwiseKind::hardswish: return x < -3.0f ? 0.0f : (x < 3.0f ? x / 3.0f + 0.5f : 1.0f);
+    case EltwiseKind::hardsigmoid: return x > -3.0f && x < 3.0f ? 1.0f / 6.0f : 0.0f;
   }
   return 0.0f;
 }
