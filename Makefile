@@ -1,33 +1,22 @@
-# The README's two set-up commands (make run, make test), plus make bench and make install.
-# Not the build itself: CMake builds; this file only strings the steps together.
-JOBS ?= $(shell nproc)
+# Shortcuts for the scripts: make run / test / bench / install. The README's set-up commands call the
+# scripts directly (a fresh Debian 12 may not have make before scripts/install-deps.sh has run).
 PREFIX ?= /usr/local
-RELEASE_DIR := build/release
-TEST_DIR := build/test
 
-.PHONY: run test bench install deps release
+.PHONY: run test bench install
 
-deps:
-	bash scripts/install-deps.sh
+run:
+	bash scripts/run.sh
 
-release: deps
-	cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release -DCNN_BUILD_TESTS=OFF
-	cmake --build $(RELEASE_DIR) -j$(JOBS)
-
-# The main job: simplecnn on Fashion-MNIST (Debian's dataset-fashion-mnist), one epoch, progress on screen.
-run: release
-	$(RELEASE_DIR)/cnn train --model simplecnn --dataset fashion-mnist --epochs 1
-
-# The whole test suite, warnings as errors (what .ci/run calls).
-test: deps
-	cmake -S . -B $(TEST_DIR) -DCMAKE_BUILD_TYPE=Release -DCNN_WERROR=ON
-	cmake --build $(TEST_DIR) -j$(JOBS)
-	ctest --test-dir $(TEST_DIR) --output-on-failure -j$(JOBS)
+test:
+	bash scripts/test.sh
 
 # cnnkit against PyTorch on simplecnn (needs PyTorch: scripts/install-deps.sh --bench).
 bench:
 	bash scripts/install-deps.sh --bench
-	bash bench/run.sh --build-dir $(RELEASE_DIR)
+	bash bench/run.sh --build-dir build/release
 
-install: release
-	cmake --install $(RELEASE_DIR) --prefix $(PREFIX)
+install:
+	bash scripts/install-deps.sh
+	cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DCNN_BUILD_TESTS=OFF
+	cmake --build build/release -j"$$(nproc)"
+	cmake --install build/release --prefix $(PREFIX)

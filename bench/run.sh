@@ -26,8 +26,13 @@ if ! "$torch_python" -c 'import torch' 2>/dev/null; then
 fi
 
 echo "building bench_simplecnn in $build_dir ..." >&2
-cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DCNN_BUILD_TESTS=OFF -DCNN_BUILD_BENCH=ON >/dev/null
-cmake --build "$build_dir" --target bench_simplecnn -j "$(nproc)" >/dev/null
+mkdir -p "$build_dir"
+if ! { cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DCNN_BUILD_TESTS=OFF -DCNN_BUILD_BENCH=ON &&
+       cmake --build "$build_dir" --target bench_simplecnn -j "$(nproc)"; } >"$build_dir/bench-build.log" 2>&1; then
+  tail -n 30 "$build_dir/bench-build.log" >&2
+  echo "run.sh: the build failed (full log: $build_dir/bench-build.log)" >&2
+  exit 1
+fi
 
 results="$(mktemp)"
 trap 'rm -f "$results"' EXIT

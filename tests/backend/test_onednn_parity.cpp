@@ -234,6 +234,11 @@ TEST(OneDnnParity, Eltwise) {
       {"pow0", [](const std::vector<Tensor>& t) { return pow(t[0], 0.0); }},
       {"neg", [](const std::vector<Tensor>& t) { return neg(t[0]); }},
       {"abs", [](const std::vector<Tensor>& t) { return abs(t[0]); }},
+      {"gelu", [](const std::vector<Tensor>& t) { return gelu(mul(t[0], 3.0)); }},
+      {"gelu_tanh", [](const std::vector<Tensor>& t) { return gelu(mul(t[0], 3.0), "tanh"); }},
+      {"silu", [](const std::vector<Tensor>& t) { return silu(mul(t[0], 3.0)); }},
+      {"hardswish", [](const std::vector<Tensor>& t) { return hardswish(mul(t[0], 5.0)); }},
+      {"hardsigmoid", [](const std::vector<Tensor>& t) { return hardsigmoid(mul(t[0], 5.0)); }},
   };
   manual_seed(10);
   const Tensor base = test::uniform({2, 5, 13, 11}, true);
@@ -369,4 +374,14 @@ TEST(OneDnnParity, ThreadCountChanges) {
     set_num_threads(n);
     EXPECT_TRUE(test::backend_parity(f, {x, w})) << n << " threads";
   }
+}
+
+TEST(OneDnnParity, EmptyBatch) {
+  // Zero-element tensors take the reference path (oneDNN rejects zero dimensions).
+  const Tensor x = zeros({0, 3, 5, 7}).requires_grad_(), w = test::uniform({4, 3, 3, 3}, true);
+  EXPECT_TRUE(test::backend_parity(
+      [](const std::vector<Tensor>& t) { return relu(max_pool2d(conv2d(t[0], t[1], Tensor(), {.padding = 1}))); },
+      {x, w}));
+  EXPECT_TRUE(test::backend_parity([](const std::vector<Tensor>& t) { return linear(t[0], t[1]); },
+                                   {zeros({0, 7}).requires_grad_(), test::uniform({5, 7}, true)}));
 }
