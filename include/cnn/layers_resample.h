@@ -37,7 +37,8 @@ class Upsample : public Module {
   explicit Upsample(const InterpolateOptions& options);
   Tensor forward(const Tensor& x) override;
   std::string type_name() const override { return "Upsample"; }
-  /// As PyTorch: "scale_factor=2.0, mode=nearest" or "size=(4, 5), mode=bilinear".
+  /// As PyTorch: "scale_factor=2.0, mode=nearest" or "size=(4, 5), mode=bilinear"; a size or scale equal on both
+  /// sides prints as one number, as PyTorch prints Upsample(size=4).
   std::string extra_repr() const override;
   Shape output_shape(const Shape& in) const override;
   const InterpolateOptions& options() const { return options_; }

@@ -156,6 +156,7 @@ Tensor instance_norm(const Tensor& x, const Tensor& running_mean = Tensor(), con
 /// x [N, C, *]: x / (k + alpha/size * sum of x^2 over `size` neighbouring channels)^beta (AlexNet's LRN).
 Tensor local_response_norm(const Tensor& x, int64_t size, const LocalResponseNormOptions& options = {});
 /// Zeroes whole channels of x [N, C, H, W] (or [C, H, W]) with probability p, scaling the rest by 1/(1-p).
+/// 3-D input is [C, H, W] as PyTorch documents it (torch 1.13 itself still reads it as [N, C, L], with a warning).
 Tensor dropout2d(const Tensor& x, double p = 0.5, bool training = true);
 
 // ---- More activations (ops/eltwise.cpp) ----

@@ -8,8 +8,8 @@
 namespace cnn {
 
 GELU::GELU(std::string approximate) : approximate_(std::move(approximate)) {
-  CNN_CHECK(approximate_ == "none" || approximate_ == "tanh", "GELU: approximate must be \"none\" or \"tanh\", got \"{}\"",
-            approximate_);
+  CNN_CHECK(approximate_ == "none" || approximate_ == "tanh",
+            "GELU: approximate must be \"none\" or \"tanh\", got \"{}\"", approximate_);
 }
 Tensor GELU::forward(const Tensor& x) { return gelu(x, approximate_); }
 std::string GELU::extra_repr() const { return "approximate='" + approximate_ + "'"; }

@@ -108,8 +108,9 @@ Tensor conv1d(const Tensor& x, const Tensor& w, const Tensor& b, const Conv1dOpt
             "conv1d: expected one non-negative padding amount, got {}", o.padding.str());
   CNN_CHECK(o.padding.mode != Padding::Mode::same || o.stride == 1,
             "conv1d: padding='same' is not supported for strided convolutions, got stride={}", o.stride);
-  CNN_CHECK(w.size(0) % o.groups == 0, "conv1d: given groups={}, expected weight {} to be divisible by {} at dimension 0",
-            o.groups, w.shape(), o.groups);
+  CNN_CHECK(w.size(0) % o.groups == 0,
+            "conv1d: given groups={}, expected weight {} to be divisible by {} at dimension 0", o.groups, w.shape(),
+            o.groups);
   CNN_CHECK(w.size(1) * o.groups == x.size(1),
             "conv1d: expected input with {} channels for weight {} (groups={}), got input {}", w.size(1) * o.groups,
             w.shape(), o.groups, x.shape());

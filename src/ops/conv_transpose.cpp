@@ -26,8 +26,10 @@ void check_options(const ConvTranspose2dOptions& o) {
             o.output_padding.w);
   CNN_CHECK(o.groups > 0, "conv_transpose2d: groups must be positive, got {}", o.groups);
   const Pair2 op = o.output_padding;
-  CNN_CHECK((op.h < o.stride.h || op.h < o.dilation.h) && (op.w < o.stride.w || op.w < o.dilation.w),
-            "conv_transpose2d: output_padding ({}, {}) must be smaller than either stride ({}, {}) or dilation ({}, {})",
+  const bool fits_h = op.h < o.stride.h || op.h < o.dilation.h, fits_w = op.w < o.stride.w || op.w < o.dilation.w;
+  CNN_CHECK(fits_h && fits_w,
+            "conv_transpose2d: output_padding ({}, {}) must be smaller than either stride ({}, {}) or dilation "
+            "({}, {})",
             op.h, op.w, o.stride.h, o.stride.w, o.dilation.h, o.dilation.w);
 }
 

@@ -47,8 +47,8 @@ Tensor sigmoid(const Tensor& x) { return eltwise("sigmoid", "SigmoidBackward", x
 Tensor tanh(const Tensor& x) { return eltwise("tanh", "TanhBackward", x, {EltwiseKind::tanh}); }
 
 Tensor gelu(const Tensor& x, const std::string& approximate) {
-  CNN_CHECK(approximate == "none" || approximate == "tanh", "gelu: approximate must be \"none\" or \"tanh\", got \"{}\"",
-            approximate);
+  CNN_CHECK(approximate == "none" || approximate == "tanh",
+            "gelu: approximate must be \"none\" or \"tanh\", got \"{}\"", approximate);
   const EltwiseKind kind = approximate == "none" ? EltwiseKind::gelu_erf : EltwiseKind::gelu_tanh;
   return eltwise("gelu", "GeluBackward", x, {kind});
 }

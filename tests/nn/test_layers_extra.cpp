@@ -31,14 +31,16 @@ std::string error_message(const std::function<void()>& f) {
 TEST(LayersExtra, PrintLikePyTorch) {
   // Each line is what PyTorch 1.13's print() gives for the same arguments.
   const std::vector<std::pair<std::shared_ptr<Module>, std::string>> cases = {
-      {std::make_shared<ConvTranspose2d>(16, 8, ConvTranspose2dLayerOptions{.kernel_size = 4, .stride = 2, .padding = 1}),
+      {std::make_shared<ConvTranspose2d>(16, 8,
+                                         ConvTranspose2dLayerOptions{.kernel_size = 4, .stride = 2, .padding = 1}),
        "ConvTranspose2d(16, 8, kernel_size=(4, 4), stride=(2, 2), padding=(1, 1))"},
       {std::make_shared<ConvTranspose2d>(16, 8, ConvTranspose2dLayerOptions{.kernel_size = {3, 2}, .stride = {2, 1},
                                                                             .padding = {1, 0}, .output_padding = {1, 0},
                                                                             .groups = 2, .bias = false, .dilation = 2}),
        "ConvTranspose2d(16, 8, kernel_size=(3, 2), stride=(2, 1), padding=(1, 0), dilation=(2, 2), "
        "output_padding=(1, 0), groups=2, bias=False)"},
-      {std::make_shared<Conv1d>(3, 8, Conv1dLayerOptions{.kernel_size = 3}), "Conv1d(3, 8, kernel_size=(3,), stride=(1,))"},
+      {std::make_shared<Conv1d>(3, 8, Conv1dLayerOptions{.kernel_size = 3}),
+       "Conv1d(3, 8, kernel_size=(3,), stride=(1,))"},
       {std::make_shared<Conv1d>(3, 8, Conv1dLayerOptions{.kernel_size = 3, .stride = 2, .padding = 1, .dilation = 2,
                                                          .bias = false}),
        "Conv1d(3, 8, kernel_size=(3,), stride=(2,), padding=(1,), dilation=(2,), bias=False)"},

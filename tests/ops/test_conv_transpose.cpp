@@ -209,13 +209,17 @@ TEST(Conv1d, GradientsParityAndPyTorch) {
     for (const std::string name : {"conv1d_basic", "conv1d_strided_grouped", "conv1d_same"}) {
       SCOPED_TRACE(name + " on " + backend_name);
       BackendGuard backend_guard(backend_name);
-      auto value = [&](const char* key) { return static_cast<int64_t>(test::fixture_value("conv_transpose", name, key)); };
+      auto value = [&](const char* key) {
+        return static_cast<int64_t>(test::fixture_value("conv_transpose", name, key));
+      };
       Tensor x = test::fixture("conv_transpose", name, "x").requires_grad_();
       Tensor w = test::fixture("conv_transpose", name, "w").requires_grad_();
       const bool bias = name != "conv1d_same";
       Tensor b = bias ? test::fixture("conv_transpose", name, "b").requires_grad_() : Tensor();
-      const Conv1dOptions o{.stride = value("stride"), .padding = value("same") ? Padding::same() : Padding(value("pad")),
-                            .dilation = value("dilation"), .groups = value("groups")};
+      const Conv1dOptions o{.stride = value("stride"),
+                            .padding = value("same") ? Padding::same() : Padding(value("pad")),
+                            .dilation = value("dilation"),
+                            .groups = value("groups")};
       Tensor y = conv1d(x, w, b, o);
       EXPECT_ALLCLOSE(y, test::fixture("conv_transpose", name, "y"), 1e-4, 1e-4);
       y.backward(test::fixture("conv_transpose", name, "dy"));

@@ -131,7 +131,8 @@ TEST(NormExtra, BackendParityAwkwardShapes) {
                                    {test::uniform({3, 9, 5, 7}, true), test::uniform({9}, true),
                                     test::uniform({9}, true)}));
   EXPECT_TRUE(test::backend_parity([](const auto& t) { return layer_norm(t[0], {7}, t[1], t[2]); },
-                                   {test::uniform({1, 5, 7}, true), test::uniform({7}, true), test::uniform({7}, true)}));
+                                   {test::uniform({1, 5, 7}, true), test::uniform({7}, true),
+                                    test::uniform({7}, true)}));
   EXPECT_TRUE(test::backend_parity([&](const auto& t) { return instance_norm(cl(t[0])); },
                                    {test::uniform({1, 5, 3, 7}, true)}));
   for (int64_t size : {1, 2, 3, 5, 6})
@@ -170,7 +171,8 @@ TEST(NormExtra, MatchesPyTorch) {
       const bool affine = value(name, "affine") != 0, running = value(name, "running") != 0;
       Tensor x = fixture(name, "x").requires_grad_();
       Tensor w = optional_fixture(name, "weight", affine), b = optional_fixture(name, "bias", affine);
-      Tensor rm = running ? fixture(name, "running_mean") : Tensor(), rv = running ? fixture(name, "running_var") : Tensor();
+      Tensor rm = running ? fixture(name, "running_mean") : Tensor();
+      Tensor rv = running ? fixture(name, "running_var") : Tensor();
       const InstanceNormOptions o{.use_input_stats = value(name, "use_input_stats") != 0,
                                   .momentum = value(name, "momentum")};
       expect_fixture(name, instance_norm(x, rm, rv, w, b, o), x, w, b);
@@ -182,7 +184,8 @@ TEST(NormExtra, MatchesPyTorch) {
     for (const std::string name : {"lrn_alexnet", "lrn_strong", "lrn_even_size_3d", "lrn_size_larger_than_channels"}) {
       SCOPED_TRACE(name + " on " + backend_name);
       Tensor x = fixture(name, "x").requires_grad_();
-      const LocalResponseNormOptions o{.alpha = value(name, "alpha"), .beta = value(name, "beta"), .k = value(name, "k")};
+      const LocalResponseNormOptions o{
+          .alpha = value(name, "alpha"), .beta = value(name, "beta"), .k = value(name, "k")};
       expect_fixture(name, local_response_norm(x, static_cast<int64_t>(value(name, "size")), o), x, Tensor(), Tensor());
     }
   }
@@ -195,7 +198,8 @@ TEST(NormExtra, ErrorMessages) {
   EXPECT_EQ(error_message([] { group_norm(ones({2, 6, 4, 4}), 3, ones({3})); }),
             "group_norm: expected weight of shape [6] for input [2, 6, 4, 4], got weight [3]");
   EXPECT_EQ(error_message([] { layer_norm(ones({2, 5}), {10}); }),
-            "layer_norm: given normalized_shape=[10], expected input with shape [*, 10], but got input of shape [2, 5]");
+            "layer_norm: given normalized_shape=[10], expected input with shape [*, 10], but got input of shape "
+            "[2, 5]");
   EXPECT_EQ(error_message([] { layer_norm(ones({2, 3, 4}), {3, 4}, ones({4})); }),
             "layer_norm: expected weight of shape [3, 4] for input [2, 3, 4], got weight [4]");
   EXPECT_EQ(error_message([] { instance_norm(ones({2, 3, 1, 1})); }),

@@ -68,7 +68,8 @@ TEST(Interpolate, FiniteDifferenceGradientsAndParity) {
       {.size = Pair2(2, 3), .mode = "bilinear"},
   };
   for (const InterpolateOptions& o : cases) {
-    EXPECT_TRUE(test::gradcheck([o](const auto& t) { return interpolate(t[0], o); }, {test::uniform({2, 2, 3, 4}, true)}))
+    EXPECT_TRUE(
+        test::gradcheck([o](const auto& t) { return interpolate(t[0], o); }, {test::uniform({2, 2, 3, 4}, true)}))
         << o.mode;
     Fn cl = [o](const auto& t) { return interpolate(t[0].contiguous(MemoryFormat::channels_last), o); };
     EXPECT_TRUE(test::backend_parity(cl, {test::uniform({1, 5, 3, 4}, true)})) << o.mode;
@@ -77,9 +78,10 @@ TEST(Interpolate, FiniteDifferenceGradientsAndParity) {
 
 TEST(Interpolate, MatchesPyTorch) {
   for (const std::string& backend_name : available_backends())
-    for (const std::string name : {"nearest_x2", "nearest_size", "nearest_scale_1_5", "nearest_down", "nearest_scale_1_7",
-                                   "bilinear_x2", "bilinear_align_size", "bilinear_down", "bilinear_align_scale",
-                                   "bilinear_scale_same_height", "bilinear_align_to_one"}) {
+    for (const std::string name :
+         {"nearest_x2", "nearest_size", "nearest_scale_1_5", "nearest_down", "nearest_scale_1_7", "bilinear_x2",
+          "bilinear_align_size", "bilinear_down", "bilinear_align_scale", "bilinear_scale_same_height",
+          "bilinear_align_to_one"}) {
       SCOPED_TRACE(name + " on " + backend_name);
       BackendGuard guard(backend_name);
       Tensor x = test::fixture("upsample", name, "x").requires_grad_();
@@ -118,7 +120,8 @@ TEST(PadAndShuffle, GradientsParityAndPyTorch) {
   manual_seed(2);
   EXPECT_TRUE(test::gradcheck([](const auto& t) { return zero_pad2d(t[0], {2, -1, 1, 0}); },
                               {test::uniform({2, 2, 3, 4}, true)}));
-  EXPECT_TRUE(test::gradcheck([](const auto& t) { return channel_shuffle(t[0], 2); }, {test::uniform({2, 4, 3}, true)}));
+  EXPECT_TRUE(
+      test::gradcheck([](const auto& t) { return channel_shuffle(t[0], 2); }, {test::uniform({2, 4, 3}, true)}));
   EXPECT_TRUE(test::backend_parity([](const auto& t) { return zero_pad2d(t[0], {1, 2, 3, 0}); },
                                    {test::uniform({1, 3, 5, 2}, true)}));
   for (const std::string& backend_name : available_backends()) {

@@ -16,6 +16,11 @@ class OneDnnBackend : public RefBackend {
   Tensor conv2d_backward_data(const Tensor& dy, const Tensor& w, const Shape& x_shape, const ConvParams& p) override;
   std::pair<Tensor, Tensor> conv2d_backward_weights(const Tensor& dy, const Tensor& x, const Shape& w_shape,
                                                     bool with_bias, const ConvParams& p) override;
+  // onednn_deconv.cpp
+  Tensor deconv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const ConvParams& p) override;
+  Tensor deconv2d_backward_data(const Tensor& dy, const Tensor& w, const Shape& x_shape, const ConvParams& p) override;
+  std::pair<Tensor, Tensor> deconv2d_backward_weights(const Tensor& dy, const Tensor& x, const Shape& w_shape,
+                                                      bool with_bias, const ConvParams& p) override;
   // onednn_linear.cpp
   Tensor linear_forward(const Tensor& x, const Tensor& w, const Tensor& b) override;
   Tensor linear_backward_data(const Tensor& dy, const Tensor& w) override;
@@ -34,6 +39,9 @@ class OneDnnBackend : public RefBackend {
                                      const Tensor& var, double eps) override;
   BatchNormGrads batchnorm_backward(const Tensor& dy, const Tensor& x, const Tensor& gamma, const Tensor& mean,
                                     const Tensor& invstd, bool need_dx, bool need_affine) override;
+  // onednn_lrn.cpp
+  Tensor lrn_forward(const Tensor& x, const LrnParams& p) override;
+  Tensor lrn_backward(const Tensor& dy, const Tensor& x, const LrnParams& p) override;
   // onednn_eltwise.cpp
   Tensor eltwise_forward(const Tensor& x, const EltwiseParams& p) override;
   Tensor eltwise_backward(const Tensor& dy, const Tensor& x, const Tensor& y, const EltwiseParams& p) override;

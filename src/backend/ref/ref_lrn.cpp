@@ -66,7 +66,8 @@ Tensor RefBackend::lrn_backward(const Tensor& dy, const Tensor& x, const LrnPara
       const float *X = xc.data<float>() + base, *DY = dyc.data<float>() + base;
       float* DX = dx.data<float>() + base;
       lrn_denominators(X, d, p, den);
-      for (int64_t c = 0; c < d.C; ++c) t[c] = DY[c * d.L] * static_cast<double>(X[c * d.L]) * std::pow(den[c], -p.beta - 1.0);
+      for (int64_t c = 0; c < d.C; ++c)
+        t[c] = DY[c * d.L] * static_cast<double>(X[c * d.L]) * std::pow(den[c], -p.beta - 1.0);
       for (int64_t i = 0; i < d.C; ++i) {
         const int64_t lo = std::max<int64_t>(i - (p.size - 1) / 2, 0), hi = std::min<int64_t>(i + p.size / 2, d.C - 1);
         double s = 0.0;
