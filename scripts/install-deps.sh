@@ -11,6 +11,7 @@ packages=(
   nlohmann-json3-dev     # metrics.json, safetensors headers
   libcli11-dev           # the cnn command line
   libfmt-dev             # formatting of messages and tables
+  libcairo2-dev fonts-dejavu-core  # charts, image grids and the run report (src/viz)
   libgtest-dev libgmock-dev  # the test suite
   dataset-fashion-mnist  # Fashion-MNIST, for the main job
 )

@@ -2,10 +2,12 @@
 // Not the ops themselves: each op in src/ops/ records its own backward closure through record().
 #pragma once
 
+#include <cnn/options.h>
 #include <cnn/tensor.h>
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,7 @@ struct Node {
   BackwardFn backward;
   std::weak_ptr<TensorImpl> output;  // to store a retained gradient
   bool released = false;             // closure freed after a backward without retain_graph
+  std::optional<WindowGeometry> geometry;  // set by convolution and pooling ops (see with_geometry)
 };
 
 /// Whether ops record the graph (on by default; off inside NoGradGuard).
@@ -47,6 +50,13 @@ bool any_requires_grad(const std::vector<Tensor>& inputs);
 /// Attaches a backward node to `output` when any input requires grad; returns `output` either way.
 /// Usage (inside an op): return record("ReluBackward", y, {x}, [x, y](const Tensor& dy, const NeedsGrad&) {...});
 Tensor record(const char* name, Tensor output, std::vector<Tensor> inputs, BackwardFn backward);
+
+/// Attaches a window op's geometry to y's node (if y has one) for receptive-field analysis; returns y.
+/// Usage (inside an op): return with_geometry(record("Conv2dBackward", y, {x, w, b}, ...), geometry);
+inline Tensor with_geometry(Tensor y, const WindowGeometry& geometry) {
+  if (y.grad_fn()) y.grad_fn()->geometry = geometry;
+  return y;
+}
 
 /// Runs the backward pass from `root` (see Tensor::backward).
 void run_backward(const Tensor& root, const Tensor& gradient, bool retain_graph);

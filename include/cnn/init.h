@@ -33,6 +33,8 @@ Tensor xavier_normal_(const Tensor& t, double gain = 1.0);
 
 Tensor uniform_(const Tensor& t, double a = 0.0, double b = 1.0);
 Tensor normal_(const Tensor& t, double mean = 0.0, double std = 1.0);
+/// Normal(mean, std) redrawn until inside [a, b] (absolute bounds, as PyTorch). Usage: trunc_normal_(w, 0, 0.01)
+Tensor trunc_normal_(const Tensor& t, double mean = 0.0, double std = 1.0, double a = -2.0, double b = 2.0);
 Tensor constant_(const Tensor& t, double value);
 Tensor zeros_(const Tensor& t);
 Tensor ones_(const Tensor& t);

@@ -1,19 +1,34 @@
-// Models: the course's SimpleCNN and LeNet-5, and a registry to build any model by name.
-// Not layers (layers.h) nor training (train.h): each model is an ordinary Module composed at run time.
+// Models: the course's SimpleCNN and LeNet-5, the options every model takes, and a registry to build any model by
+// name. Not layers (layers.h) nor training (train.h): each model is an ordinary Module composed at run time.
+// The model zoo (ResNet, VGG, MobileNet, ...) is declared in models_zoo.h, included here.
 #pragma once
 
 #include <cnn/nn.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace cnn::models {
 
-/// What every model takes, as timm's create_model(name, num_classes=, in_chans=).
+/// What every model takes, as timm's create_model(name, num_classes=, in_chans=, ...). Unset fields mean the
+/// model's own default; a model refuses the fields it has no use for (e.g. width_mult for resnet18).
+/// Usage: models::resnet18({.num_classes = 10, .cifar_stem = true})
 struct ModelOptions {
-  int64_t num_classes = 10;
-  int64_t in_channels = 1;
+  /// Classes of the last layer; unset: 1000 for the ImageNet models, 10 for the CIFAR and MNIST ones.
+  std::optional<int64_t> num_classes{};
+  /// Input channels; unset: 3 (1 for the MNIST models simplecnn and lenet5).
+  std::optional<int64_t> in_channels{};
+  /// Channel multiplier: mobilenet_v2's width_mult, mobilenet_v1's alpha. Unset: 1.0.
+  std::optional<double> width_mult{};
+  /// mobilenet_v1's resolution multiplier rho: the network is unchanged (same parameters); only the input it is
+  /// designed for shrinks to round(224 * rho) (default_input_shape), and printing says so.
+  std::optional<double> resolution_mult{};
+  /// googlenet: also build the two auxiliary classifiers aux1, aux2 (torchvision's aux_logits; used in training).
+  bool aux_logits = false;
+  /// ResNets: a 3x3 stride-1 stem and no max-pool (maxpool becomes Identity), for 32x32 inputs.
+  bool cifar_stem = false;
 };
 
 /// The course's MNIST model (seeds 002 §8.1); 421,642 parameters for 1x28x28 inputs and 10 classes.
@@ -47,12 +62,16 @@ class LeNet5 : public Module {
 std::shared_ptr<SimpleCNN> simplecnn(const ModelOptions& options = {});
 std::shared_ptr<LeNet5> lenet5(const ModelOptions& options = {});
 
+/// The model's defaults filled in where `options` leaves them unset (num_classes, in_channels).
+ModelOptions resolved_options(const std::string& name, const ModelOptions& options = {});
+
 /// Builds a model by its registry name. Usage: auto model = models::create("simplecnn", {.num_classes = 10});
 /// Throws cnn::Error listing names() for an unknown name.
 ModulePtr create(const std::string& name, const ModelOptions& options = {});
 /// The registered names, sorted.
 std::vector<std::string> names();
-/// The input [C, H, W] a model is designed for (what `cnn summary` uses without --input).
+/// The input [C, H, W] a model is designed for (what `cnn summary` uses without --input): 3x224x224 for the
+/// ImageNet models (224*rho for mobilenet_v1), 3x32x32 for the CIFAR ones, 1x28x28 for simplecnn and lenet5.
 Shape default_input_shape(const std::string& name, const ModelOptions& options = {});
 
 /// Runs `layer` on x; a cnn::Error from inside gains the prefix "NAME (Type): ", so messages name the layer
@@ -60,3 +79,5 @@ Shape default_input_shape(const std::string& name, const ModelOptions& options =
 Tensor call_layer(const std::string& name, Module& layer, const Tensor& x);
 
 }  // namespace cnn::models
+
+#include <cnn/models_zoo.h>

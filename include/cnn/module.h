@@ -35,17 +35,6 @@ class HookHandle {
   int64_t id_ = -1;
 };
 
-/// Window geometry of a convolution or pooling layer (resolved: padding "same" becomes its top/left amount).
-/// transposed: ConvTranspose2d, MaxUnpool2d: the window maps an output region to the input, so the layer
-/// multiplies the resolution by stride instead of dividing it.
-struct WindowGeometry {
-  Pair2 kernel_size{1, 1};
-  Pair2 stride{1, 1};
-  Pair2 padding{0, 0};
-  Pair2 dilation{1, 1};
-  bool transposed = false;
-};
-
 /// What load_state_dict found when strict=false (PyTorch's _IncompatibleKeys).
 struct LoadResult {
   std::vector<std::string> missing_keys;
@@ -174,6 +163,18 @@ class Sequential : public Module {
     requires std::derived_from<std::remove_cvref_t<M>, Module> && (!std::is_lvalue_reference_v<M>)
   std::shared_ptr<std::remove_cvref_t<M>> push_back(M&& module) {
     return push_back(std::make_shared<std::remove_cvref_t<M>>(std::move(module)));
+  }
+
+  /// Appends under an explicit name, as nn.Sequential(OrderedDict(...)): seq.push_back("conv0", Conv2d(...)).
+  template <class M>
+    requires std::derived_from<M, Module>
+  std::shared_ptr<M> push_back(const std::string& name, std::shared_ptr<M> module) {
+    return register_module(name, append(std::move(module)));
+  }
+  template <class M>
+    requires std::derived_from<std::remove_cvref_t<M>, Module> && (!std::is_lvalue_reference_v<M>)
+  std::shared_ptr<std::remove_cvref_t<M>> push_back(const std::string& name, M&& module) {
+    return push_back(name, std::make_shared<std::remove_cvref_t<M>>(std::move(module)));
   }
 
   size_t size() const { return modules_.size(); }

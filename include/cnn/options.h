@@ -19,6 +19,18 @@ struct Pair2 {
   bool operator==(const Pair2&) const = default;
 };
 
+/// Window geometry of a convolution or pooling layer, and of the graph node its op records (analysis follows
+/// receptive fields through it). Resolved: padding "same" becomes its top/left amount.
+/// transposed: ConvTranspose2d, MaxUnpool2d: the window maps an output region to the input, so the layer
+/// multiplies the resolution by stride instead of dividing it.
+struct WindowGeometry {
+  Pair2 kernel_size{1, 1};
+  Pair2 stride{1, 1};
+  Pair2 padding{0, 0};
+  Pair2 dilation{1, 1};
+  bool transposed = false;
+};
+
 /// Convolution padding: explicit (h, w) amounts, or the strings "same" / "valid".
 struct Padding {
   enum class Mode { explicit_, same, valid };

@@ -7,9 +7,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace cnn {
@@ -38,6 +40,22 @@ class Storage {
 
 struct Node;
 struct TensorImpl;
+class Tensor;
+
+/// Called with a tensor's gradient when backward reaches it; a defined return value replaces the gradient.
+using TensorHook = std::function<Tensor(const Tensor& grad)>;
+
+/// Returned by Tensor::register_hook; remove() detaches the hook (safe after the tensor is gone).
+class TensorHookHandle {
+ public:
+  TensorHookHandle() = default;
+  TensorHookHandle(std::weak_ptr<TensorImpl> tensor, int64_t id) : tensor_(std::move(tensor)), id_(id) {}
+  void remove();
+
+ private:
+  std::weak_ptr<TensorImpl> tensor_;
+  int64_t id_ = -1;
+};
 
 class Tensor {
  public:
@@ -103,6 +121,10 @@ class Tensor {
   /// Asks backward() to keep this non-leaf tensor's gradient.
   void retain_grad() const;
   bool retains_grad() const;
+  /// Calls `hook` with this tensor's gradient each time backward() or grad() reaches it, in registration order,
+  /// before the gradient is stored or passed on, as torch.Tensor.register_hook.
+  /// Usage: auto h = y.register_hook([&](const Tensor& g) { seen = g; return Tensor(); });  h.remove();
+  TensorHookHandle register_hook(TensorHook hook) const;
   /// Back-propagates from this tensor; a scalar needs no `gradient`, anything else does.
   void backward(const Tensor& gradient = Tensor(), bool retain_graph = false) const;
   /// Same data, cut from the graph.
@@ -139,6 +161,8 @@ struct TensorImpl {
   bool retains_grad = false;
   std::shared_ptr<Node> grad_fn;
   Tensor grad;
+  std::vector<std::pair<int64_t, TensorHook>> grad_hooks;  // see Tensor::register_hook
+  int64_t next_hook_id = 0;
 };
 
 // ---- Factories ---------------------------------------------------------------------------------

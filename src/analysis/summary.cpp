@@ -1,5 +1,6 @@
-// summary(): per-layer output shapes, parameter counts and multiply-adds from one hooked forward pass.
-// Not a static shape folder: running the model covers any forward(), including reused modules.
+// summary(): per-layer output shapes, parameters, MACs, activation memory and receptive fields from one hooked,
+// recorded forward pass. Not the printing (summary_format.cpp) nor the graph walk (receptive_field.cpp).
+#include <cnn/activation.h>
 #include <cnn/analysis.h>
 #include <cnn/autograd.h>
 
@@ -7,10 +8,49 @@
 
 namespace cnn {
 
+namespace {
+
+// Restores the training flag and the grad mode when the pass ends, thrown or not.
+struct PassGuard {
+  Module& model;
+  bool was_training, grad_was_enabled;
+  explicit PassGuard(Module& m) : model(m), was_training(m.is_training()), grad_was_enabled(grad_enabled()) {
+    model.eval();
+    set_grad_enabled(true);  // the graph is what the receptive fields are read from
+  }
+  ~PassGuard() {
+    model.train(was_training);
+    set_grad_enabled(grad_was_enabled);
+  }
+  PassGuard(const PassGuard&) = delete;
+  PassGuard& operator=(const PassGuard&) = delete;
+};
+
+struct HookGuard {
+  std::vector<HookHandle> handles;
+  ~HookGuard() {
+    for (auto& h : handles) h.remove();
+  }
+};
+
+bool shares_storage(const Tensor& a, const Tensor& b) {
+  return a.defined() && b.defined() && a.impl()->storage == b.impl()->storage;
+}
+
+}  // namespace
+
 std::string with_thousands(int64_t value) {
   std::string digits = std::to_string(value < 0 ? -value : value);
   for (auto i = static_cast<int64_t>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<size_t>(i), ",");
   return value < 0 ? "-" + digits : digits;
+}
+
+std::string with_si_prefix(double value) {
+  static constexpr std::pair<double, const char*> prefixes[] = {{1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "K"}};
+  for (const auto& [scale, prefix] : prefixes)
+    if (std::abs(value) >= scale) return fmt::format("{:.2f} {}", value / scale, prefix);
+  return value == static_cast<double>(static_cast<int64_t>(value)) ? fmt::format("{}", static_cast<int64_t>(value))
+                                                                    : fmt::format("{:.2f}", value);
 }
 
 ModelSummary summary(Module& model, const Shape& input_shape) {
@@ -23,62 +63,40 @@ ModelSummary summary(Module& model, const Shape& input_shape) {
   out.trainable_parameters = model.num_parameters(true);
 
   std::set<const Module*> seen;
-  std::vector<HookHandle> handles;
-  struct RemoveHooks {
-    std::vector<HookHandle>& handles;
-    ~RemoveHooks() {
-      for (auto& h : handles) h.remove();
-    }
-  } remove_hooks{handles};
+  std::vector<Tensor> outputs;  // one per row, kept alive so the graph can be read after the pass
+  HookGuard hooks;
   for (auto& [name, module] : model.named_modules()) {
     if (!module->named_children().empty()) continue;
     const std::string row_name = name.empty() ? module->type_name() : name;
-    handles.push_back(module->register_forward_hook([&out, &seen, row_name](Module& m, const Tensor& in,
-                                                                            const Tensor& y) {
-      const bool reused = !seen.insert(&m).second;
-      SummaryRow row{row_name, m.type_name(), y.shape(), reused ? 0 : m.num_parameters(), m.macs(in.shape()), reused};
-      out.total_macs += row.macs;
+    hooks.handles.push_back(module->register_forward_hook([&out, &seen, &outputs, row_name](
+                                                              Module& m, const Tensor& in, const Tensor& y) {
+      SummaryRow row{.name = row_name, .type = m.type_name(), .output_shape = y.shape()};
+      row.reused = !seen.insert(&m).second;
+      if (!row.reused)
+        for (const Tensor& p : m.parameters()) (p.requires_grad() ? row.trainable : row.frozen) += p.numel();
+      row.macs = m.macs(in.shape());
+      row.activation_bytes = y.numel() * 4;
+      row.in_place = dynamic_cast<const ElementwiseModule*>(&m) != nullptr || shares_storage(in, y);
       out.rows.push_back(std::move(row));
+      outputs.push_back(y);
     }));
   }
 
-  const bool was_training = model.is_training();
-  model.eval();
-  try {
-    NoGradGuard no_grad;
-    model(zeros(out.input_shape));
-  } catch (...) {
-    model.train(was_training);
-    throw;
+  Tensor x = zeros(out.input_shape);
+  x.requires_grad_(true);
+  {
+    PassGuard pass(model);
+    model(x);
+    const auto fields = graph_receptive_fields(x, outputs);
+    for (size_t i = 0; i < out.rows.size(); ++i) out.rows[i].field = fields[i];
   }
-  model.train(was_training);
-  return out;
-}
 
-std::string ModelSummary::str() const {
-  size_t name_w = 12, type_w = 4, shape_w = 12;
-  for (const auto& r : rows) {
-    name_w = std::max(name_w, r.name.size());
-    type_w = std::max(type_w, r.type.size());
-    shape_w = std::max(shape_w, r.output_shape.str().size());
+  out.activation_bytes = x.numel() * 4;
+  for (const auto& r : out.rows) {
+    out.total_macs += r.macs;
+    if (!r.in_place) out.activation_bytes += r.activation_bytes;
   }
-  const size_t width = name_w + type_w + shape_w + 12 + 15 + 8;
-  const std::string rule(width, '-'), double_rule(width, '=');
-  std::string s = fmt::format("{} summary for input {}\n{}\n", model_type, input_shape, double_rule);
-  s += fmt::format("{:<{}}  {:<{}}  {:<{}}  {:>12}  {:>15}\n", "Layer", name_w, "Type", type_w, "Output shape", shape_w,
-                   "Param #", "Mult-adds");
-  s += double_rule + "\n";
-  for (const auto& r : rows)
-    s += fmt::format("{:<{}}  {:<{}}  {:<{}}  {:>12}  {:>15}\n", r.name, name_w, r.type, type_w, r.output_shape.str(),
-                     shape_w, r.reused ? "(reused)" : with_thousands(r.parameters), with_thousands(r.macs));
-  s += double_rule + "\n";
-  s += fmt::format("Total params: {}\nTrainable params: {}\nNon-trainable params: {}\n",
-                   with_thousands(total_parameters), with_thousands(trainable_parameters),
-                   with_thousands(total_parameters - trainable_parameters));
-  s += fmt::format("Total mult-adds: {} ({:.2f} M)\n", with_thousands(total_macs), double(total_macs) / 1e6);
-  s += rule + "\n";
-  s += fmt::format("Parameters size (MB): {:.2f}\n", double(total_parameters) * 4.0 / (1024.0 * 1024.0));
-  return s;
+  return out;
 }
 
 }  // namespace cnn

@@ -37,6 +37,20 @@ std::vector<Node*> topological_order(Node* root) {
   return {order.rbegin(), order.rend()};
 }
 
+// Passes a gradient through the tensor's hooks in registration order (a copy: a hook may remove itself).
+Tensor run_hooks(const TensorImpl& impl, Tensor g) {
+  const auto hooks = impl.grad_hooks;
+  for (const auto& [id, hook] : hooks) {
+    Tensor replaced = hook(g);
+    if (replaced.defined()) {
+      CNN_CHECK(replaced.shape() == g.shape(), "tensor hook: returned a gradient of shape {} for a tensor of shape {}",
+                replaced.shape(), g.shape());
+      g = replaced;
+    }
+  }
+  return g;
+}
+
 void check_grad_shape(const Node& node, size_t i, const Tensor& g, const Tensor& input) {
   CNN_CHECK(g.shape() == input.shape(), "backward: {} returned a gradient of shape {} for input {} of shape {}",
             node.name, g.shape(), i, input.shape());
@@ -48,13 +62,20 @@ void execute(const std::vector<Tensor>& roots, const std::vector<Tensor>& root_g
              std::unordered_map<TensorImpl*, Tensor>* captured) {
   NoGradGuard no_grad;
   std::unordered_map<Node*, Tensor> grads;
+  // Leaf gradients are summed over all paths first, so each leaf's hooks see the total once.
+  std::vector<Tensor> leaves;
+  std::unordered_map<TensorImpl*, Tensor> leaf_grads;
+  auto add_leaf_grad = [&](const Tensor& leaf, const Tensor& g) {
+    auto [it, inserted] = leaf_grads.try_emplace(leaf.impl());
+    if (inserted) leaves.push_back(leaf);
+    it->second = accumulate(it->second, g);
+  };
   std::vector<Node*> order;
   std::unordered_set<Node*> seen;
   for (size_t r = 0; r < roots.size(); ++r) {
     const Tensor& root = roots[r];
     if (!root.grad_fn()) {
-      if (captured && captured->count(root.impl())) (*captured)[root.impl()] = accumulate((*captured)[root.impl()], root_grads[r]);
-      else if (!captured && root.requires_grad()) root.set_grad(accumulate(root.grad(), root_grads[r]));
+      if (root.requires_grad()) add_leaf_grad(root, root_grads[r]);
       continue;
     }
     Node* node = root.grad_fn().get();
@@ -85,12 +106,13 @@ void execute(const std::vector<Tensor>& roots, const std::vector<Tensor>& root_g
   for (Node* node : order) {
     auto it = grads.find(node);
     if (it == grads.end()) continue;
-    const Tensor g = it->second;
+    Tensor g = it->second;
     grads.erase(it);
     CNN_CHECK(!node->released, "backward: trying to backward through the graph a second time (through {}); "
               "pass retain_graph=true the first time", node->name);
     if (auto out = node->output.lock()) {
       Tensor out_t(out);
+      g = run_hooks(*out, g);
       if (captured && captured->count(out.get())) (*captured)[out.get()] = accumulate((*captured)[out.get()], g);
       if (!captured && out->retains_grad) out_t.set_grad(accumulate(out_t.grad(), g));
     }
@@ -104,15 +126,22 @@ void execute(const std::vector<Tensor>& roots, const std::vector<Tensor>& root_g
       if (in.grad_fn()) {
         Tensor& slot = grads[in.grad_fn().get()];
         slot = accumulate(slot, input_grads[i]);
-      } else if (captured) {
-        if (captured->count(in.impl())) (*captured)[in.impl()] = accumulate((*captured)[in.impl()], input_grads[i]);
       } else {
-        in.set_grad(accumulate(in.grad(), input_grads[i]).contiguous());  // dense, for optimisers
+        add_leaf_grad(in, input_grads[i]);
       }
     }
     if (!retain_graph) {
       node->backward = nullptr;
       node->released = true;
+    }
+  }
+  for (const Tensor& leaf : leaves) {
+    if (captured && !captured->count(leaf.impl())) continue;
+    const Tensor g = run_hooks(*leaf.impl(), leaf_grads[leaf.impl()]);
+    if (captured) {
+      (*captured)[leaf.impl()] = accumulate((*captured)[leaf.impl()], g);
+    } else {
+      leaf.set_grad(accumulate(leaf.grad(), g).contiguous());  // dense, for optimisers
     }
   }
 }
@@ -200,6 +229,16 @@ void Tensor::retain_grad() const {
   impl_->retains_grad = true;
 }
 bool Tensor::retains_grad() const { return impl_->retains_grad; }
+TensorHookHandle Tensor::register_hook(TensorHook hook) const {
+  CNN_CHECK(requires_grad(), "register_hook: tensor of shape {} does not require grad", shape());
+  const int64_t id = impl_->next_hook_id++;
+  impl_->grad_hooks.emplace_back(id, std::move(hook));
+  return TensorHookHandle(impl_, id);
+}
+void TensorHookHandle::remove() {
+  if (auto impl = tensor_.lock()) std::erase_if(impl->grad_hooks, [this](const auto& h) { return h.first == id_; });
+  tensor_.reset();
+}
 void Tensor::backward(const Tensor& gradient, bool retain_graph) const { run_backward(*this, gradient, retain_graph); }
 Tensor Tensor::detach() const {
   auto impl = std::make_shared<TensorImpl>();

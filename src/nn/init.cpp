@@ -88,6 +88,18 @@ Tensor normal_(const Tensor& t, double mean, double std) {
   return fill_random(t, randn(t.shape(), mean, std));
 }
 
+Tensor trunc_normal_(const Tensor& t, double mean, double std, double a, double b) {
+  CNN_CHECK(t.defined(), "init::trunc_normal_: tensor is undefined");
+  CNN_CHECK(a < b && mean >= a - 2 * std && mean <= b + 2 * std,
+            "init::trunc_normal_: mean {} is more than 2 std from [a, b] = [{}, {}]; the values would be skewed", mean,
+            a, b);
+  Tensor values = randn(t.shape(), mean, std);
+  float* v = values.data<float>();
+  for (int64_t i = 0; i < values.numel(); ++i)
+    while (v[i] < a || v[i] > b) v[i] = static_cast<float>(randn({1}, mean, std).item());
+  return fill_random(t, values);
+}
+
 Tensor constant_(const Tensor& t, double value) {
   CNN_CHECK(t.defined(), "init::constant_: tensor is undefined");
   Tensor(t).fill_(value);

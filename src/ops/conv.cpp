@@ -82,7 +82,9 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& b, const Conv2dOpt
   Tensor y = backend().conv2d_forward(x.detach(), w.detach(), b.defined() ? b.detach() : Tensor(), p);
   const bool with_bias = b.defined();
   const Tensor x_data = x.detach(), w_data = w.detach();
-  return record("Conv2dBackward", y, {x, w, b},
+  const WindowGeometry geometry{.kernel_size = {w.size(2), w.size(3)}, .stride = options.stride,
+                                .padding = {p.pad_top, p.pad_left}, .dilation = options.dilation};
+  return with_geometry(record("Conv2dBackward", y, {x, w, b},
                 [x_data, w_data, with_bias, p](const Tensor& dy, const NeedsGrad& needs) {
                   std::vector<Tensor> grads(3);
                   if (needs[0]) grads[0] = backend().conv2d_backward_data(dy, w_data, x_data.shape(), p);
@@ -92,7 +94,7 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& b, const Conv2dOpt
                     if (with_bias && needs[2]) grads[2] = db;
                   }
                   return grads;
-                });
+                }), geometry);
 }
 
 Tensor conv1d(const Tensor& x, const Tensor& w, const Tensor& b, const Conv1dOptions& o) {

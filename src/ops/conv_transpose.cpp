@@ -106,7 +106,9 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& b, const
   Tensor y = backend().deconv2d_forward(x.detach(), w.detach(), b.defined() ? b.detach() : Tensor(), p);
   const bool with_bias = b.defined();
   const Tensor x_data = x.detach(), w_data = w.detach();
-  return record("ConvTranspose2dBackward", y, {x, w, b},
+  const WindowGeometry geometry{.kernel_size = {w.size(2), w.size(3)}, .stride = options.stride,
+                                .padding = options.padding, .dilation = options.dilation, .transposed = true};
+  return with_geometry(record("ConvTranspose2dBackward", y, {x, w, b},
                 [x_data, w_data, with_bias, p](const Tensor& dy, const NeedsGrad& needs) {
                   std::vector<Tensor> grads(3);
                   if (needs[0]) grads[0] = backend().deconv2d_backward_data(dy, w_data, x_data.shape(), p);
@@ -116,7 +118,7 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& b, const
                     if (with_bias && needs[2]) grads[2] = db;
                   }
                   return grads;
-                });
+                }), geometry);
 }
 
 }  // namespace cnn

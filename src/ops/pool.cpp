@@ -60,9 +60,11 @@ std::pair<Tensor, Tensor> pool2d(const Tensor& x, const PoolParams& p) {
   auto [y, indices] = backend().pool2d_forward(x.detach(), p);
   const Shape x_shape = x.shape();
   const char* name = p.kind == PoolKind::max ? "MaxPool2DWithIndicesBackward" : "AvgPool2DBackward";
-  y = record(name, y, {x}, [indices, x_shape, p](const Tensor& dy, const NeedsGrad&) {
+  const WindowGeometry geometry{.kernel_size = {p.kernel_h, p.kernel_w}, .stride = {p.stride_h, p.stride_w},
+                                .padding = {p.pad_h, p.pad_w}, .dilation = {p.dilation_h, p.dilation_w}};
+  y = with_geometry(record(name, y, {x}, [indices, x_shape, p](const Tensor& dy, const NeedsGrad&) {
     return std::vector<Tensor>{backend().pool2d_backward(dy, indices, x_shape, p)};
-  });
+  }), geometry);
   return {y, indices};
 }
 

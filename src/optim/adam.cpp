@@ -89,35 +89,11 @@ void Adam::step() {
 }
 
 StateDict Adam::state_dict() const {
-  StateDict out;
-  const auto params = optim_detail::flat_params(param_groups);
-  for (size_t i = 0; i < params.size(); ++i) {
-    auto it = state_.find(params[i].impl());
-    if (it == state_.end() || it->second.step == 0) continue;
-    const State& s = it->second;
-    out.insert(fmt::format("state.{}.step", i), scalar_tensor(static_cast<double>(s.step), DType::i64));
-    out.insert(fmt::format("state.{}.exp_avg", i), s.exp_avg);
-    out.insert(fmt::format("state.{}.exp_avg_sq", i), s.exp_avg_sq);
-    if (s.max_exp_avg_sq.defined()) out.insert(fmt::format("state.{}.max_exp_avg_sq", i), s.max_exp_avg_sq);
-  }
-  return out;
+  return optim_detail::adam_state_dict(optim_detail::flat_params(param_groups), state_);
 }
 
 void Adam::load_state_dict(const StateDict& state) {
-  const auto params = optim_detail::flat_params(param_groups);
-  optim_detail::check_state_keys("Adam", state, params.size(), {"step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"});
-  state_.clear();
-  for (size_t i = 0; i < params.size(); ++i) {
-    const std::string prefix = fmt::format("state.{}.", i);
-    if (!state.contains(prefix + "step")) continue;
-    State s;
-    s.step = static_cast<int64_t>(state.at(prefix + "step").item());
-    s.exp_avg = optim_detail::restore_like(state, prefix + "exp_avg", params[i]);
-    s.exp_avg_sq = optim_detail::restore_like(state, prefix + "exp_avg_sq", params[i]);
-    if (state.contains(prefix + "max_exp_avg_sq"))
-      s.max_exp_avg_sq = optim_detail::restore_like(state, prefix + "max_exp_avg_sq", params[i]);
-    state_[params[i].impl()] = s;
-  }
+  state_ = optim_detail::load_adam_state("Adam", state, optim_detail::flat_params(param_groups));
 }
 
 }  // namespace cnn

@@ -5,6 +5,8 @@
 #include <cnn/optim.h>
 
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 namespace cnn::optim_detail {
 
@@ -28,6 +30,24 @@ Tensor restore_like(const StateDict& state, const std::string& key, const Tensor
 /// Checks every key reads "state.<i>.<name>" with i < num_params and name among `names`; throws naming the key.
 void check_state_keys(const char* optimizer, const StateDict& state, size_t num_params,
                       const std::vector<std::string>& names);
+
+/// Adam's and AdamW's state as "state.<i>.step", ".exp_avg", ".exp_avg_sq", ".max_exp_avg_sq" (parameters that
+/// have taken a step only), and back; load checks keys and shapes, naming the optimiser.
+StateDict adam_state_dict(const std::vector<Tensor>& params,
+                          const std::unordered_map<const TensorImpl*, AdamState>& states);
+std::unordered_map<const TensorImpl*, AdamState> load_adam_state(const char* optimizer, const StateDict& state,
+                                                                 const std::vector<Tensor>& params);
+
+/// Checks the parameters of every group and each group's options with check(options, group index).
+template <class Options, class Check>
+void check_groups(const char* optimizer, const std::vector<ParamGroup<Options>>& groups, Check check) {
+  std::vector<std::vector<Tensor>> params;
+  for (size_t g = 0; g < groups.size(); ++g) {
+    check(groups[g].options, g);
+    params.push_back(groups[g].params);
+  }
+  check_params(optimizer, params);
+}
 
 /// Loops of at least this many elements run on all OpenMP threads.
 constexpr int64_t kParallelThreshold = 1 << 16;

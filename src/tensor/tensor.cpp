@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <malloc.h>
 #include <cstring>
 #include <numeric>
 
@@ -15,7 +16,20 @@ namespace cnn {
 const char* dtype_name(DType t) { return t == DType::f32 ? "float32" : "int64"; }
 size_t dtype_size(DType t) { return t == DType::f32 ? 4 : 8; }
 
+namespace {
+// Note [Activation memory] (docs/design.md): keep freed activation blocks mapped instead of returning them to the
+// kernel after every step, which made each training step page-fault its ~40 MB of activations in again.
+void keep_freed_memory_mapped() {
+#if defined(__GLIBC__)
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
+}
+}  // namespace
+
 Storage::Storage(size_t bytes) : bytes_(bytes) {
+  static const bool configured = (keep_freed_memory_mapped(), true);
+  (void)configured;
   const size_t rounded = (std::max<size_t>(bytes, 1) + 63) / 64 * 64;
   data_ = std::aligned_alloc(64, rounded);
   CNN_CHECK(data_ != nullptr, "Storage: out of memory allocating {} bytes", bytes);

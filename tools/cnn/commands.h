@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cnn/analysis.h>
 #include <cstdlib>
 #include <string>
 
@@ -25,7 +26,22 @@ inline CLI::Validator number_check(const std::string& kind) {
 
 /// cnn train: trains a model on MNIST or Fashion-MNIST, writing metrics.json and model.safetensors.
 void add_train_command(CLI::App& app);
-/// cnn summary: one row per layer (name, type, output shape, parameters) and the totals.
+/// cnn summary: one row per layer (name, type, output shape, parameters, MACs, memory, receptive field) and totals.
 void add_summary_command(CLI::App& app);
+/// cnn rf: receptive field and jump after each layer of a --layers list or a --model.
+void add_rf_command(CLI::App& app);
+/// cnn shape: one window op's output size with PyTorch's formula filled in and explained.
+void add_shape_command(CLI::App& app);
+
+/// The model flags `cnn summary` and `cnn rf --model` share; 0 means "the model's default".
+struct ModelArgs {
+  std::string model, input;
+  int64_t num_classes = 0, in_chans = 0;
+};
+/// Registers --model (required or not), --input C,H,W, --num-classes and --in-chans on cmd.
+void add_model_flags(CLI::App* cmd, ModelArgs& args, bool model_required);
+/// Builds args.model and summarises it on --input (default: the model's own input; without --in-chans the
+/// model is built for --input's channels).
+ModelSummary summarize_model(const ModelArgs& args);
 
 }  // namespace cnn::cli

@@ -1,5 +1,5 @@
-// `cnn summary`: builds a model by name and prints one row per layer call and the totals.
-// Not FLOP profiling of real runs: one forward pass on zeros of the given input shape.
+// `cnn summary`: builds a model by name and prints one row per layer call and the totals, as text, markdown,
+// CSV or JSON. Not FLOP profiling of real runs: one forward pass on zeros of the given input shape.
 #include <cnn/analysis.h>
 #include <cnn/models.h>
 #include <fmt/format.h>
@@ -13,17 +13,11 @@ namespace cnn::cli {
 
 namespace {
 
-struct SummaryArgs {
-  std::string model;
-  std::string input;
-  int64_t num_classes = 10;
-  int64_t in_chans = 1;
-};
-
 Shape parse_input(const std::string& text) {
   std::vector<int64_t> dims;
   std::stringstream ss(text);
   std::string item;
+  const std::string message = "--input expects three positive integers C,H,W (e.g. 3,224,224), got '{}'";
   while (std::getline(ss, item, ',')) {
     size_t used = 0;
     int64_t v = 0;
@@ -32,37 +26,55 @@ Shape parse_input(const std::string& text) {
     } catch (const std::exception&) {
       used = 0;
     }
-    CNN_CHECK(used == item.size() && !item.empty() && v > 0,
-              "summary: --input expects three positive integers C,H,W (e.g. 1,28,28), got '{}'", text);
+    CNN_CHECK(used == item.size() && !item.empty() && v > 0, fmt::runtime(message), text);
     dims.push_back(v);
   }
-  CNN_CHECK(dims.size() == 3, "summary: --input expects three positive integers C,H,W (e.g. 1,28,28), got '{}'", text);
+  CNN_CHECK(dims.size() == 3, fmt::runtime(message), text);
   return Shape(dims);
 }
 
-void run_summary(const SummaryArgs& a) {
-  const models::ModelOptions options{.num_classes = a.num_classes, .in_channels = a.in_chans};
-  ModulePtr model = models::create(a.model, options);
-  const Shape input = a.input.empty() ? models::default_input_shape(a.model, options) : parse_input(a.input);
-  fmt::print("{}", summary(*model, input).str());
-}
+struct SummaryArgs {
+  ModelArgs model;
+  std::string format = "text";
+};
 
 }  // namespace
 
+void add_model_flags(CLI::App* cmd, ModelArgs& args, bool model_required) {
+  auto* model = cmd->add_option("--model", args.model, "Model name")->check(CLI::IsMember(models::names()));
+  if (model_required) model->required();
+  cmd->add_option("--input", args.input, "Input shape C,H,W without the batch (default: the model's, e.g. 3,224,224)");
+  cmd->add_option("--num-classes", args.num_classes, "Classes of the final layer (default: the model's)")
+      ->check(number_check("positive integer"));
+  cmd->add_option("--in-chans", args.in_chans, "Input channels the model is built for (default: C of --input)")
+      ->check(number_check("positive integer"));
+}
+
+ModelSummary summarize_model(const ModelArgs& a) {
+  models::ModelOptions options;
+  if (a.num_classes > 0) options.num_classes = a.num_classes;
+  const std::optional<Shape> input = a.input.empty() ? std::nullopt : std::optional<Shape>(parse_input(a.input));
+  if (a.in_chans > 0) options.in_channels = a.in_chans;
+  else if (input) options.in_channels = (*input)[0];
+  ModulePtr model = models::create(a.model, options);
+  return summary(*model, input ? *input : models::default_input_shape(a.model, options));
+}
+
 void add_summary_command(CLI::App& app) {
   auto args = std::make_shared<SummaryArgs>();
-  CLI::App* cmd = app.add_subcommand("summary",
-                                     "Print a model's layers (name, type, output shape, parameters) and "
-                                     "the totals, from one forward pass on zeros.");
-  cmd->add_option("--model", args->model, "Model name")->required()->check(CLI::IsMember(models::names()));
-  cmd->add_option("--input", args->input, "Input shape C,H,W without the batch (default: the model's, e.g. 1,28,28)");
-  cmd->add_option("--num-classes", args->num_classes, "Classes of the final layer")
-      ->check(number_check("positive integer"))
+  CLI::App* cmd = app.add_subcommand(
+      "summary",
+      "Print a model's layers (name, type, output shape, trainable and frozen parameters, MACs, activation memory, "
+      "receptive field and jump) and the totals, from one forward pass on zeros. MACs count conv and linear "
+      "multiply-adds only.");
+  add_model_flags(cmd, args->model, true);
+  cmd->add_option("--format", args->format, "Output format")
+      ->check(CLI::IsMember({"text", "markdown", "csv", "json"}))
       ->capture_default_str();
-  cmd->add_option("--in-chans", args->in_chans, "Input channels the model is built for")
-      ->check(number_check("positive integer"))
-      ->capture_default_str();
-  cmd->callback([args] { run_summary(*args); });
+  cmd->callback([args] {
+    const SummaryFormat format = parse_summary_format(args->format);
+    fmt::print("{}", summarize_model(args->model).str(format));
+  });
 }
 
 }  // namespace cnn::cli

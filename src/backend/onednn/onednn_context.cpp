@@ -6,7 +6,6 @@
 
 #include <cstring>
 #if defined(__GLIBC__)
-#include <malloc.h>
 #endif
 
 #include "backend/onednn/onednn_backend.h"
@@ -131,24 +130,7 @@ void Reorder::apply(const memory& src, const memory& dst) const {
 
 namespace cnn {
 
-namespace {
-
-// Note [Activation memory]: a training step allocates tens of MB of activations and frees them in backward.
-// glibc's defaults hand such blocks back to the kernel (munmap, heap trimming), so every step page-faults
-// them in again, zero-filled: measured on simplecnn at batch 64, that is more than half of a training step.
-// Serving blocks up to 32 MB from the heap and never trimming it keeps them mapped, as a caching
-// allocators do. It is process-wide, so it belongs with Storage; it lives here until Storage caches blocks itself.
-void keep_freed_memory_mapped() {
-#if defined(__GLIBC__)
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
-#endif
-}
-
-}  // namespace
-
 std::unique_ptr<Backend> make_onednn_backend() {
-  keep_freed_memory_mapped();
   return std::make_unique<OneDnnBackend>();
 }
 

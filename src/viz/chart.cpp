@@ -1,0 +1,194 @@
+// Line charts (axes, nice ticks, grid, legend) and the confusion-matrix heatmap, drawn by cairo.
+// Not images of tensors (figure.cpp); PNG or SVG is chosen by the Canvas from the file name.
+#include <cnn/error.h>
+#include <cnn/viz_chart.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "viz/canvas.h"
+
+namespace cnn::viz {
+
+namespace {
+
+const char* palette(size_t i) {
+  static const char* colors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"};
+  return colors[i % 6];
+}
+
+std::string tick_label(double v, double step) {
+  if (v != 0 && (std::abs(v) < 1e-3 || std::abs(v) >= 1e5)) return fmt::format("{:.0e}", v);
+  const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step) + 1e-9)));
+  return fmt::format("{:.{}f}", v, decimals);
+}
+
+}  // namespace
+
+std::vector<double> nice_ticks(double lo, double hi, int target) {
+  if (!(hi > lo)) {
+    const double pad = lo == 0 ? 1 : std::abs(lo) * 0.1;
+    lo -= pad;
+    hi += pad;
+  }
+  const double raw = (hi - lo) / std::max(1, target - 1);
+  const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+  double step = mag;
+  for (double m : {1.0, 2.0, 5.0, 10.0})
+    if (m * mag >= raw) {
+      step = m * mag;
+      break;
+    }
+  std::vector<double> ticks;
+  for (double t = std::floor(lo / step) * step; t <= hi + step * 0.5 + 1e-12; t += step) ticks.push_back(t);
+  if (ticks.back() < hi) ticks.push_back(ticks.back() + step);
+  return ticks;
+}
+
+void save_line_chart(const std::string& path, const std::vector<Series>& series, const ChartOptions& o) {
+  double x_lo = std::numeric_limits<double>::max(), x_hi = -x_lo, y_lo = x_lo, y_hi = -x_lo;
+  for (const Series& s : series) {
+    CNN_CHECK(s.x.size() == s.y.size(), "save_line_chart: series '{}' has {} x values but {} y values", s.label,
+              s.x.size(), s.y.size());
+    for (size_t i = 0; i < s.x.size(); ++i) {
+      x_lo = std::min(x_lo, s.x[i]);
+      x_hi = std::max(x_hi, s.x[i]);
+      const double y = o.log_y ? std::log10(std::max(s.y[i], 1e-12)) : s.y[i];
+      y_lo = std::min(y_lo, y);
+      y_hi = std::max(y_hi, y);
+    }
+  }
+  CNN_CHECK(x_lo <= x_hi, "save_line_chart: no data points for '{}'", path);
+  const std::vector<double> xt = nice_ticks(x_lo, x_hi, 7), yt = nice_ticks(y_lo, y_hi, 6);
+  const double left = 70, right = 20, top = o.title.empty() ? 20 : 40, bottom = 50;
+  const double pw = o.width - left - right, ph = o.height - top - bottom;
+  auto px = [&](double x) { return left + (x - xt.front()) / (xt.back() - xt.front()) * pw; };
+  auto py = [&](double y) { return top + ph - (y - yt.front()) / (yt.back() - yt.front()) * ph; };
+
+  detail::Canvas canvas(path, o.width, o.height);
+  cairo_t* cr = canvas.cr();
+  detail::set_color(cr, "#000000");
+  if (!o.title.empty()) detail::draw_text(cr, o.title, o.width / 2, 26, 15, 0.5, true);
+  cairo_set_line_width(cr, 1);
+  for (double t : xt) {
+    detail::set_color(cr, "#e0e0e0");
+    cairo_move_to(cr, px(t), top);
+    cairo_line_to(cr, px(t), top + ph);
+    cairo_stroke(cr);
+    detail::set_color(cr, "#000000");
+    detail::draw_text(cr, tick_label(t, xt[1] - xt[0]), px(t), top + ph + 16, 11, 0.5);
+  }
+  for (double t : yt) {
+    detail::set_color(cr, "#e0e0e0");
+    cairo_move_to(cr, left, py(t));
+    cairo_line_to(cr, left + pw, py(t));
+    cairo_stroke(cr);
+    detail::set_color(cr, "#000000");
+    const std::string label = o.log_y ? fmt::format("1e{}", t) : tick_label(t, yt[1] - yt[0]);
+    detail::draw_text(cr, label, left - 6, py(t) + 4, 11, 1.0);
+  }
+  detail::set_color(cr, "#000000");
+  cairo_rectangle(cr, left, top, pw, ph);
+  cairo_stroke(cr);
+  detail::draw_text(cr, o.x_label, left + pw / 2, o.height - 10, 12, 0.5);
+  cairo_save(cr);
+  cairo_translate(cr, 16, top + ph / 2);
+  cairo_rotate(cr, -M_PI / 2);
+  detail::draw_text(cr, o.y_label + (o.log_y ? " (log10)" : ""), 0, 0, 12, 0.5);
+  cairo_restore(cr);
+
+  for (size_t k = 0; k < series.size(); ++k) {
+    const Series& s = series[k];
+    const std::string color = s.color.empty() ? palette(k) : s.color;
+    detail::set_color(cr, color);
+    cairo_set_line_width(cr, 2);
+    for (size_t i = 0; i < s.x.size(); ++i) {
+      const double y = py(o.log_y ? std::log10(std::max(s.y[i], 1e-12)) : s.y[i]);
+      if (i == 0) cairo_move_to(cr, px(s.x[i]), y);
+      else cairo_line_to(cr, px(s.x[i]), y);
+    }
+    cairo_stroke(cr);
+    for (size_t i = 0; i < s.x.size(); ++i) {
+      cairo_arc(cr, px(s.x[i]), py(o.log_y ? std::log10(std::max(s.y[i], 1e-12)) : s.y[i]), 3, 0, 2 * M_PI);
+      cairo_fill(cr);
+    }
+  }
+  // Legend: top right, one line per series.
+  double lw = 0;
+  for (const Series& s : series) lw = std::max(lw, detail::text_width(cr, s.label, 11));
+  const double lx = left + pw - lw - 44, ly = top + 8;
+  detail::set_color(cr, "#ffffff", 0.85);
+  cairo_rectangle(cr, lx, ly, lw + 36, 18.0 * static_cast<double>(series.size()) + 6);
+  cairo_fill_preserve(cr);
+  detail::set_color(cr, "#a0a0a0");
+  cairo_set_line_width(cr, 1);
+  cairo_stroke(cr);
+  for (size_t k = 0; k < series.size(); ++k) {
+    const double y = ly + 14 + 18.0 * static_cast<double>(k);
+    detail::set_color(cr, series[k].color.empty() ? palette(k) : series[k].color);
+    cairo_set_line_width(cr, 2);
+    cairo_move_to(cr, lx + 6, y - 4);
+    cairo_line_to(cr, lx + 26, y - 4);
+    cairo_stroke(cr);
+    detail::set_color(cr, "#000000");
+    detail::draw_text(cr, series[k].label, lx + 30, y, 11);
+  }
+  canvas.finish();
+}
+
+void save_confusion_matrix(const std::string& path, const std::vector<std::vector<int64_t>>& counts,
+                           const std::vector<std::string>& classes, const std::string& title) {
+  const size_t n = counts.size();
+  CNN_CHECK(n > 0 && classes.size() == n, "save_confusion_matrix: {} rows of counts for {} classes", n, classes.size());
+  double label_w = 0;
+  cairo_surface_t* scratch = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
+  cairo_t* measure = cairo_create(scratch);
+  for (const std::string& c : classes) label_w = std::max(label_w, detail::text_width(measure, c, 11));
+  cairo_destroy(measure);
+  cairo_surface_destroy(scratch);
+  const double cell = 40, left = label_w + 40, top = 60;
+  const double width = left + cell * static_cast<double>(n) + 20, height = top + cell * static_cast<double>(n) + 40 + label_w;
+  detail::Canvas canvas(path, width, height);
+  cairo_t* cr = canvas.cr();
+  detail::set_color(cr, "#000000");
+  detail::draw_text(cr, title, width / 2, 24, 15, 0.5, true);
+  detail::draw_text(cr, "predicted", left + cell * static_cast<double>(n) / 2, 48, 12, 0.5);
+  for (size_t r = 0; r < n; ++r) {
+    CNN_CHECK(counts[r].size() == n, "save_confusion_matrix: row {} has {} counts, expected {}", r, counts[r].size(), n);
+    int64_t total = 0;
+    for (int64_t v : counts[r]) total += v;
+    for (size_t c = 0; c < n; ++c) {
+      const double f = total > 0 ? static_cast<double>(counts[r][c]) / static_cast<double>(total) : 0.0;
+      const double x = left + cell * static_cast<double>(c), y = top + cell * static_cast<double>(r);
+      cairo_set_source_rgb(cr, 1 - 0.85 * f, 1 - 0.6 * f, 1 - 0.25 * f);
+      cairo_rectangle(cr, x, y, cell, cell);
+      cairo_fill(cr);
+      detail::set_color(cr, f > 0.5 ? "#ffffff" : (r == c ? "#000000" : "#b00000"));
+      if (counts[r][c] > 0 || r == c) detail::draw_text(cr, std::to_string(counts[r][c]), x + cell / 2, y + cell / 2 + 4, 11, 0.5);
+    }
+    detail::set_color(cr, "#000000");
+    detail::draw_text(cr, classes[r], left - 6, top + cell * (static_cast<double>(r) + 0.5) + 4, 11, 1.0);
+  }
+  detail::set_color(cr, "#808080");
+  cairo_set_line_width(cr, 1);
+  cairo_rectangle(cr, left, top, cell * static_cast<double>(n), cell * static_cast<double>(n));
+  cairo_stroke(cr);
+  detail::set_color(cr, "#000000");
+  for (size_t c = 0; c < n; ++c) {
+    cairo_save(cr);
+    cairo_translate(cr, left + cell * (static_cast<double>(c) + 0.5) + 4, top + cell * static_cast<double>(n) + 8);
+    cairo_rotate(cr, M_PI / 2);
+    detail::draw_text(cr, classes[c], 0, 0, 11);
+    cairo_restore(cr);
+  }
+  cairo_save(cr);
+  cairo_translate(cr, 14, top + cell * static_cast<double>(n) / 2);
+  cairo_rotate(cr, -M_PI / 2);
+  detail::draw_text(cr, "true", 0, 0, 12, 0.5);
+  cairo_restore(cr);
+  canvas.finish();
+}
+
+}  // namespace cnn::viz

@@ -1,0 +1,157 @@
+// report.html for a training run: reads metrics.json and model.safetensors, draws every figure into
+// RUN_DIR/figures/ and embeds them base64 in one offline HTML page. Not the figures' drawing code.
+#include <cnn/analysis.h>
+#include <cnn/data.h>
+#include <cnn/io.h>
+#include <cnn/models.h>
+#include <cnn/viz.h>
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace cnn::viz {
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string base64(const std::string& bytes) {
+  static const char* table = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    const unsigned v = static_cast<unsigned char>(bytes[i]) << 16 | static_cast<unsigned char>(bytes[i + 1]) << 8 |
+                       static_cast<unsigned char>(bytes[i + 2]);
+    out += {table[v >> 18], table[(v >> 12) & 63], table[(v >> 6) & 63], table[v & 63]};
+  }
+  if (i < bytes.size()) {
+    const unsigned v = static_cast<unsigned char>(bytes[i]) << 16 |
+                       (i + 1 < bytes.size() ? static_cast<unsigned char>(bytes[i + 1]) << 8 : 0u);
+    out += {table[v >> 18], table[(v >> 12) & 63], i + 1 < bytes.size() ? table[(v >> 6) & 63] : '=', '='};
+  }
+  return out;
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  CNN_CHECK(in.good(), "report: cannot read '{}'", path.string());
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else if (c == '&') out += "&amp;";
+    else out += c;
+  }
+  return out;
+}
+
+std::string img(const fs::path& png, const std::string& alt) {
+  return fmt::format("<img alt=\"{}\" src=\"data:image/png;base64,{}\">", alt, base64(read_file(png)));
+}
+
+std::string section(const std::string& id, const std::string& title, const std::string& body) {
+  return fmt::format("<section id=\"{}\">\n<h2>{}</h2>\n{}\n</section>\n", id, title, body);
+}
+
+// Loss, accuracy and learning rate per epoch as PNG (embedded) and SVG (beside it).
+std::string curves(const json& epochs, double config_lr, const fs::path& dir) {
+  Series train_loss{"train", {}, {}, ""}, test_loss{"test", {}, {}, ""}, train_acc = train_loss, test_acc = test_loss;
+  Series lr{"learning rate", {}, {}, ""};
+  for (const json& e : epochs) {
+    const double x = e.value("epoch", 0.0);
+    for (auto [s, key] : {std::pair{&train_loss, "train_loss"}, {&test_loss, "test_loss"}, {&train_acc, "train_acc"},
+                          {&test_acc, "test_acc"}})
+      if (e.contains(key)) {
+        s->x.push_back(x);
+        s->y.push_back(e[key].get<double>() * (std::string(key).ends_with("acc") ? 100.0 : 1.0));
+      }
+    lr.x.push_back(x);
+    lr.y.push_back(e.value("lr", config_lr));
+  }
+  std::string html;
+  for (const auto& [name, series, options] :
+       {std::tuple{"loss", std::vector{train_loss, test_loss}, ChartOptions{.title = "Loss", .x_label = "epoch", .y_label = "cross-entropy"}},
+        std::tuple{"accuracy", std::vector{train_acc, test_acc}, ChartOptions{.title = "Accuracy", .x_label = "epoch", .y_label = "accuracy (%)"}},
+        std::tuple{"lr", std::vector{lr}, ChartOptions{.title = "Learning rate", .x_label = "epoch", .y_label = "lr"}}}) {
+    save_line_chart((dir / fmt::format("{}.svg", name)).string(), series, options);
+    save_line_chart((dir / fmt::format("{}.png", name)).string(), series, options);
+    html += img(dir / fmt::format("{}.png", name), name);
+  }
+  return html;
+}
+
+}  // namespace
+
+std::string write_report(const std::string& run_dir, const ReportOptions& options) {
+  const fs::path run(run_dir), dir = run / "figures";
+  const json metrics = json::parse(read_file(run / "metrics.json"));
+  const json config = metrics.value("config", json::object());
+  const std::string model_name = config.value("model", "simplecnn"), dataset = config.value("dataset", "mnist");
+  const DatasetInfo info = dataset_info(dataset);
+  auto test = load_dataset(dataset, config.value("data_dir", std::string()), false);
+  const Shape image = test->image_shape();
+  ModulePtr model = models::create(model_name, {.num_classes = static_cast<int64_t>(info.classes.size()),
+                                                .in_channels = image[0]});
+  load_state_dict_file(*model, (run / "model.safetensors").string());
+  model->eval();
+  fs::create_directories(dir);
+
+  std::string html = fmt::format(
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>cnn report: {0} on {1}</title>\n"
+      "<style>body{{font-family:sans-serif;max-width:1100px;margin:auto;padding:1em}}img{{max-width:100%;margin:4px}}"
+      "pre{{background:#f4f4f4;padding:8px;overflow-x:auto}}table{{border-collapse:collapse}}"
+      "td,th{{border:1px solid #ccc;padding:2px 8px;text-align:right}}</style></head><body>\n"
+      "<h1>{0} on {1}</h1>\n",
+      escape(model_name), escape(dataset));
+  html += section("config", "Configuration", "<pre>" + escape(config.dump(2)) + "</pre>");
+  html += section("summary", "Model summary", "<pre>" + escape(summary(*model, image).str()) + "</pre>");
+
+  const json epochs = metrics.value("epochs", json::array());
+  std::string table = "<table><tr><th>epoch</th><th>train loss</th><th>train acc</th><th>test loss</th><th>test acc</th></tr>";
+  for (const json& e : epochs)
+    table += fmt::format("<tr><td>{}</td><td>{:.4f}</td><td>{:.2f}%</td><td>{:.4f}</td><td>{:.2f}%</td></tr>",
+                         e.value("epoch", 0), e.value("train_loss", 0.0), 100 * e.value("train_acc", 0.0),
+                         e.value("test_loss", 0.0), 100 * e.value("test_acc", 0.0));
+  html += section("curves", "Training curves",
+                  epochs.empty() ? "<p>no epochs recorded</p>" : table + "</table>\n" + curves(epochs, config.value("lr", 0.0), dir));
+
+  const std::string conv = first_conv_layer(*model, image);
+  const Tensor weight = dynamic_cast<Conv2d&>(find_module(*model, conv)).weight;
+  save_figure((dir / "filters.png").string(), {{.title = "", .panels = filter_panels(weight), .columns = 16}},
+              {.title = fmt::format("{} filters {}", conv, weight.shape()), .cell = 48});
+  html += section("filters", "First-layer filters", img(dir / "filters.png", "filters"));
+
+  const auto counts = confusion_counts(*model, *test, static_cast<int64_t>(info.classes.size()), options.eval_samples);
+  save_confusion_matrix((dir / "confusion.png").string(), counts, info.classes,
+                        fmt::format("Confusion matrix ({} test images)", std::min(options.eval_samples, test->size())));
+  html += section("confusion", "Confusion matrix", img(dir / "confusion.png", "confusion matrix"));
+
+  save_figure((dir / "predictions.png").string(),
+              {{.title = "", .panels = prediction_panels(*model, *test, info.classes, 16), .columns = 8}},
+              {.title = "Test samples: predicted / true (wrong in red)", .cell = 80});
+  html += section("predictions", "Sample predictions", img(dir / "predictions.png", "predictions"));
+
+  const std::string layer = last_conv_layer(*model, image);
+  save_figure((dir / "explanations.png").string(),
+              {explanation_section(*model, *test, info.classes, layer, options.explain_samples)}, {.cell = 96});
+  html += section("saliency", "Saliency and Grad-CAM",
+                  fmt::format("<p>Saliency: |d score / d input| (max over channels); SmoothGrad: mean over 16 noisy "
+                              "copies; Grad-CAM at layer <code>{}</code>, for the predicted class.</p>", layer) +
+                      img(dir / "explanations.png", "saliency and Grad-CAM"));
+  html += "</body></html>\n";
+  const fs::path out = run / "report.html";
+  std::ofstream(out) << html;
+  return out.string();
+}
+
+}  // namespace cnn::viz
