@@ -7,7 +7,9 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libdnnl-dev            # oneDNN 2.6: the fast CPU backend
-  zlib1g-dev             # reading .gz IDX files
+  zlib1g-dev             # reading .gz IDX files, unpacking .tar.gz archives
+  libstb-dev             # PNG/JPEG/BMP image files (image-folder datasets)
+  libcurl4-openssl-dev   # cnn download
   nlohmann-json3-dev     # metrics.json, safetensors headers
   libcli11-dev           # the cnn command line
   libfmt-dev             # formatting of messages and tables

@@ -10,13 +10,13 @@ namespace cnn::viz {
 
 /// One line: y against x, with its legend label and an optional colour (default: a palette by position).
 struct Series {
-  std::string label;
-  std::vector<double> x, y;
-  std::string color;
+  std::string label{};
+  std::vector<double> x{}, y{};
+  std::string color{};
 };
 
 struct ChartOptions {
-  std::string title, x_label, y_label;
+  std::string title{}, x_label{}, y_label{};
   double width = 640, height = 400;
   bool log_y = false;
 };

@@ -33,21 +33,21 @@ struct Box {
 
 /// One picture in a grid: RGB [3, H, W], a title (lines split on '\n') and optional boxes drawn over it.
 struct Panel {
-  Tensor rgb;
-  std::string title;
+  Tensor rgb{};
+  std::string title{};
   std::string title_color = "#000000";  // e.g. "#d00000" for a wrong prediction
-  std::vector<Box> boxes;
+  std::vector<Box> boxes{};
 };
 
 /// A titled block of panels laid out in rows of `columns`.
 struct Section {
-  std::string title;
-  std::vector<Panel> panels;
+  std::string title{};
+  std::vector<Panel> panels{};
   int64_t columns = 8;
 };
 
 struct FigureOptions {
-  std::string title;
+  std::string title{};
   double cell = 96;         // displayed width of each panel in pixels (height follows the aspect ratio)
   bool side_by_side = false;  // sections next to each other instead of stacked
 };

@@ -35,8 +35,8 @@ struct SaliencyOptions {
 Tensor saliency(Module& model, const Tensor& image, const SaliencyOptions& options = {});
 
 struct GradCam {
-  Tensor heatmap;       // [H, W] of the input, in [0, 1] (all zero when no evidence for the class)
-  Tensor coarse;        // [h, w] at the layer's resolution, before upsampling and normalisation
+  Tensor heatmap{};     // [H, W] of the input, in [0, 1] (all zero when no evidence for the class)
+  Tensor coarse{};        // [h, w] at the layer's resolution, before upsampling and normalisation
   int64_t target = 0;   // the class explained
 };
 

@@ -49,9 +49,9 @@ void explain_window(const OutputSizeQuery& q, OutputSizeReport& r) {
                                                     q.kernel, span));
   const int64_t left_over = room % q.stride;
   if (q.ceil_mode && left_over > 0) {
-    const bool dropped = window_out({.in = q.in, .kernel = q.kernel, .stride = q.stride, .dilation = q.dilation,
-                                     .ceil_mode = false},
-                                    q.padding) == r.out;
+    OutputSizeQuery floor_mode = q;
+    floor_mode.ceil_mode = false;
+    const bool dropped = window_out(floor_mode, q.padding) == r.out;
     r.notes.push_back(dropped ? "ceil_mode: the extra window would start in the right padding, so PyTorch drops it"
                               : fmt::format("ceil_mode: a last, partial window covers the {} row(s) that floor "
                                             "would drop",

@@ -19,7 +19,8 @@ std::string trim(const std::string& s) {
 
 // Parses one item; `where` names it in errors ("item 2 'conv3x'").
 LayerSpec parse_item(const std::string& item, const std::string& where) {
-  LayerSpec spec{.text = item};
+  LayerSpec spec;
+  spec.text = item;
   size_t pos = 0;
   for (const char* kind : {"conv", "pool"})
     if (item.rfind(kind, 0) == 0) spec.kind = kind, pos = 4;
@@ -81,7 +82,8 @@ std::vector<RfStep> receptive_fields(const std::vector<LayerSpec>& layers, std::
   double start = 0;
   std::optional<int64_t> size = input_size;
   for (const auto& layer : layers) {
-    RfStep step{.layer = layer, .rf_in = rf, .jump_in = jump};
+    RfStep step;
+    step.layer = layer, step.rf_in = rf, step.jump_in = jump;
     const int64_t span = (layer.kernel - 1) * layer.dilation;  // dilated kernel size - 1
     rf += span * jump;
     start += (static_cast<double>(span) / 2.0 - static_cast<double>(layer.padding)) * static_cast<double>(jump);

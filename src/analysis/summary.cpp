@@ -70,7 +70,8 @@ ModelSummary summary(Module& model, const Shape& input_shape) {
     const std::string row_name = name.empty() ? module->type_name() : name;
     hooks.handles.push_back(module->register_forward_hook([&out, &seen, &outputs, row_name](
                                                               Module& m, const Tensor& in, const Tensor& y) {
-      SummaryRow row{.name = row_name, .type = m.type_name(), .output_shape = y.shape()};
+      SummaryRow row;
+      row.name = row_name, row.type = m.type_name(), row.output_shape = y.shape();
       row.reused = !seen.insert(&m).second;
       if (!row.reused)
         for (const Tensor& p : m.parameters()) (p.requires_grad() ? row.trainable : row.frozen) += p.numel();

@@ -1,11 +1,13 @@
-// DataLoader: per-epoch sample order (seeded by (seed, epoch)), batching, and one background prefetch thread.
-// Not a multi-process loader: one worker is plenty for in-memory datasets; it overlaps batching with training.
-#include <cnn/data.h>
+// DataLoader: per-epoch sample order seeded by (seed, epoch), N worker threads building whole batches into a ring
+// of reused batch buffers, in-order delivery, early exit and error propagation. Not a multi-process loader:
+// workers are threads sharing the (const, thread-safe) dataset.
+#include <cnn/loader.h>
 #include <cnn/random.h>
 
+#include <atomic>
 #include <condition_variable>
-#include <deque>
 #include <exception>
+#include <limits>
 #include <mutex>
 #include <numeric>
 #include <random>
@@ -13,70 +15,137 @@
 
 namespace cnn {
 
+// One pass over the data. Batch b is built into slot b % R of a ring of R = depth + 1 slots; a worker may start
+// batch b only once the consumer has released batch b - R, so the consumer's batch is never overwritten and at
+// most `depth` batches are ready or in progress ahead of it. Each sample's randomness is SampleRng(seed, epoch,
+// index), so neither the number of workers nor their timing changes any batch.
 class EpochRun {
  public:
   EpochRun(std::shared_ptr<const Dataset> dataset, std::vector<int64_t> order, const DataLoaderOptions& options,
-           int64_t num_batches)
-      : dataset_(std::move(dataset)), order_(std::move(order)), options_(options), num_batches_(num_batches) {
-    if (options_.prefetch > 0) worker_ = std::thread([this] { work(); });
+           int64_t num_batches, uint64_t seed, int64_t epoch)
+      : dataset_(std::move(dataset)),
+        order_(std::move(order)),
+        options_(options),
+        num_batches_(num_batches),
+        seed_(seed),
+        epoch_(epoch) {
+    const bool background = options_.num_workers > 0 && options_.prefetch > 0;
+    const int64_t depth = background ? std::max(options_.prefetch, options_.num_workers) : 0;
+    slots_.resize(static_cast<size_t>(depth + 1));
+    if (!background) return;
+    for (int64_t w = 0; w < options_.num_workers; ++w) workers_.emplace_back([this] { work(); });
   }
   ~EpochRun() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       stop_ = true;
+      stopping_ = true;
     }
     cv_.notify_all();
-    if (worker_.joinable()) worker_.join();
+    for (std::thread& t : workers_) t.join();
   }
   EpochRun(const EpochRun&) = delete;
   EpochRun& operator=(const EpochRun&) = delete;
 
-  /// The next batch, or nullopt at the end of the epoch; rethrows an error raised while building it.
-  std::optional<Batch> next() {
-    if (consumed_ == num_batches_) return std::nullopt;
-    if (options_.prefetch == 0) return make_batch(consumed_++);
+  /// Releases the batch handed out last and returns the next one (nullptr at the end of the epoch); rethrows the
+  /// error raised while building it.
+  const Batch* next() {
+    if (workers_.empty()) {
+      if (error_) std::rethrow_exception(error_);
+      if (consumed_ == num_batches_) return nullptr;
+      try {
+        build(consumed_++, slots_[0], scratch_);
+      } catch (...) {
+        error_ = std::current_exception();
+        throw;
+      }
+      return &slots_[0].batch.value();
+    }
     std::unique_lock<std::mutex> lock(mutex_);
-    cv_.wait(lock, [this] { return !queue_.empty() || error_; });
-    if (queue_.empty()) std::rethrow_exception(error_);
-    Batch batch = std::move(queue_.front());
-    queue_.pop_front();
-    ++consumed_;
-    lock.unlock();
+    released_ = consumed_;
     cv_.notify_all();
-    return batch;
+    if (consumed_ == num_batches_) return nullptr;
+    Slot& slot = slot_of(consumed_);
+    cv_.wait(lock, [&] { return slot.ready == consumed_ || error_batch_ <= consumed_; });
+    if (slot.ready != consumed_) std::rethrow_exception(error_);
+    ++consumed_;
+    return &slot.batch.value();
   }
 
  private:
-  // Batch b of the epoch: images [B, C, H, W] and labels [B], filled in place sample by sample.
-  Batch make_batch(int64_t b) const {
-    const auto n = static_cast<int64_t>(order_.size());
-    const int64_t start = b * options_.batch_size;
-    const int64_t count = std::min(options_.batch_size, n - start);
-    const Shape sample = dataset_->image_shape();
-    Batch batch{Tensor::empty(Shape{count, sample[0], sample[1], sample[2]}), Tensor::empty(Shape{count}, DType::i64)};
-    float* images = batch.images.data<float>();
-    int64_t* labels = batch.labels.data<int64_t>();
-    for (int64_t k = 0; k < count; ++k)
-      dataset_->get_into(order_[static_cast<size_t>(start + k)], images + k * sample.numel(), labels + k);
-    return batch;
+  struct Slot {
+    Tensor images, labels;       // full-size buffers [batch_size, C, H, W] and [batch_size]
+    std::optional<Batch> batch;  // what the consumer sees: the buffers, or views of them for a short last batch
+    int64_t ready = -1;          // the batch index the slot holds once built
+  };
+
+  Slot& slot_of(int64_t b) { return slots_[static_cast<size_t>(b % static_cast<int64_t>(slots_.size()))]; }
+
+  // The slot's buffers, reused unless their shape changed or the previous batch's tensors are still held elsewhere.
+  void prepare(Slot& slot, const Shape& sample) {
+    slot.batch.reset();
+    const Shape want{options_.batch_size, sample[0], sample[1], sample[2]};
+    const bool reusable = slot.images.defined() && slot.images.shape() == want &&
+                          slot.images.impl_ptr().use_count() == 1 && slot.images.impl()->storage.use_count() == 1 &&
+                          slot.labels.impl_ptr().use_count() == 1 && slot.labels.impl()->storage.use_count() == 1;
+    if (reusable) return;
+    slot.images = Tensor::empty(want);
+    slot.labels = Tensor::empty(Shape{options_.batch_size}, DType::i64);
   }
 
-  // The worker: builds batches in order, keeping at most `prefetch` of them ready.
-  void work() {
-    for (int64_t b = 0; b < num_batches_; ++b) {
-      {
-        std::unique_lock<std::mutex> lock(mutex_);
-        cv_.wait(lock, [this] { return stop_ || static_cast<int64_t>(queue_.size()) < options_.prefetch; });
-        if (stop_) return;
+  void build(int64_t b, Slot& slot, Image& image) {
+    const auto n = static_cast<int64_t>(order_.size());
+    const int64_t start = b * options_.batch_size, count = std::min(options_.batch_size, n - start);
+    Shape sample;
+    for (int64_t k = 0; k < count; ++k) {
+      if (stopping_.load(std::memory_order_relaxed)) return;
+      const int64_t index = order_[static_cast<size_t>(start + k)];
+      SampleRng rng(seed_, epoch_, index);
+      const int64_t label = dataset_->get_into(index, image, rng);
+      if (k == 0) {
+        sample = image.shape();
+        prepare(slot, sample);
       }
+      CNN_CHECK(image.shape() == sample,
+                "DataLoader: sample {} (position {} of batch {}) has an image {}, but the batch's first sample has "
+                "{}\nHINT: images of different sizes cannot share a batch; add Resize and CenterCrop (or "
+                "RandomResizedCrop) to the dataset's transform",
+                index, k, b, image.shape(), sample);
+      image.write_chw(slot.images.data<float>() + k * sample.numel());
+      slot.labels.data<int64_t>()[k] = label;
+    }
+    if (count == options_.batch_size)
+      slot.batch = Batch{slot.images, slot.labels};
+    else
+      slot.batch = Batch{slot.images.slice(0, 0, count), slot.labels.slice(0, 0, count)};
+  }
+
+  void work() {
+    Image image;  // this worker's sample buffer, reused for every sample
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      const auto ring = static_cast<int64_t>(slots_.size());
+      cv_.wait(lock, [&] {
+        return stop_ || error_ || next_claim_ >= num_batches_ || next_claim_ < released_ + ring;
+      });
+      if (stop_ || error_ || next_claim_ >= num_batches_) return;
+      const int64_t b = next_claim_++;
+      Slot& slot = slot_of(b);
+      lock.unlock();
+      std::exception_ptr failure;
       try {
-        Batch batch = make_batch(b);
-        std::lock_guard<std::mutex> lock(mutex_);
-        queue_.push_back(std::move(batch));
+        build(b, slot, image);
       } catch (...) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        error_ = std::current_exception();
-        b = num_batches_;
+        failure = std::current_exception();
+      }
+      lock.lock();
+      if (failure) {
+        if (b < error_batch_) {
+          error_batch_ = b;
+          error_ = failure;
+        }
+      } else {
+        slot.ready = b;
       }
       cv_.notify_all();
     }
@@ -85,14 +154,21 @@ class EpochRun {
   std::shared_ptr<const Dataset> dataset_;
   std::vector<int64_t> order_;
   DataLoaderOptions options_;
-  int64_t num_batches_ = 0;
-  int64_t consumed_ = 0;  // touched by the caller's thread only
+  int64_t num_batches_;
+  uint64_t seed_;
+  int64_t epoch_;
+  std::vector<Slot> slots_;
+  Image scratch_;  // the caller's sample buffer when there are no workers
+  std::vector<std::thread> workers_;
   std::mutex mutex_;
   std::condition_variable cv_;
-  std::deque<Batch> queue_;
+  int64_t consumed_ = 0;     // batches handed to the consumer
+  int64_t released_ = 0;     // batches the consumer is done with
+  int64_t next_claim_ = 0;   // the next batch a worker starts
   bool stop_ = false;
+  std::atomic<bool> stopping_{false};
   std::exception_ptr error_;
-  std::thread worker_;
+  int64_t error_batch_ = std::numeric_limits<int64_t>::max();
 };
 
 DataLoader::DataLoader(std::shared_ptr<const Dataset> dataset, DataLoaderOptions options)
@@ -100,8 +176,7 @@ DataLoader::DataLoader(std::shared_ptr<const Dataset> dataset, DataLoaderOptions
   CNN_CHECK(dataset_ != nullptr, "DataLoader: dataset is null");
   CNN_CHECK(options_.batch_size > 0, "DataLoader: batch_size must be positive, got {}", options_.batch_size);
   CNN_CHECK(options_.prefetch >= 0, "DataLoader: prefetch must be >= 0, got {}", options_.prefetch);
-  CNN_CHECK(dataset_->image_shape().dim() == 3, "DataLoader: expected dataset images [C, H, W], got {}",
-            dataset_->image_shape());
+  CNN_CHECK(options_.num_workers >= 0, "DataLoader: num_workers must be >= 0, got {}", options_.num_workers);
   seed_ = options_.seed ? *options_.seed : default_generator().next_u64();
 }
 
@@ -123,19 +198,19 @@ std::vector<int64_t> DataLoader::order(int64_t epoch) const {
 }
 
 DataLoader::Iterator DataLoader::begin() {
-  auto run = std::make_shared<EpochRun>(dataset_, order(epoch_), options_, size());
+  auto run = std::make_shared<EpochRun>(dataset_, order(epoch_), options_, size(), seed_, epoch_);
   ++epoch_;
   return Iterator(std::move(run));
 }
 
 DataLoader::Iterator::Iterator(std::shared_ptr<EpochRun> run) : run_(std::move(run)) {
   current_ = run_->next();
-  if (!current_) run_.reset();
+  if (current_ == nullptr) run_.reset();
 }
 
 DataLoader::Iterator& DataLoader::Iterator::operator++() {
   current_ = run_->next();
-  if (!current_) run_.reset();
+  if (current_ == nullptr) run_.reset();
   return *this;
 }
 

@@ -1,8 +1,8 @@
-// MNIST-style datasets (MNIST, Fashion-MNIST) from IDX files, and the table of named datasets.
-// Not a downloader: the files must already be on disk (see dataset_info for the default folders).
+// MNIST-style datasets (MNIST, Fashion-MNIST) from IDX files: [1, 28, 28] byte images and their labels.
+// Not a downloader (download.cpp) nor the table of named datasets (named.cpp).
 #include <cnn/data.h>
 
-#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 
 namespace cnn {
@@ -60,45 +60,14 @@ int64_t MnistDataset::label(int64_t i) const {
   return labels_[static_cast<size_t>(i)];
 }
 
-void MnistDataset::get_into(int64_t i, float* image, int64_t* label_out) const {
-  *label_out = label(i);
-  const int64_t n = rows_ * cols_;
-  const uint8_t* src = pixels_.data() + i * n;
-  for (int64_t k = 0; k < n; ++k) image[k] = static_cast<float>(src[k]) * (1.0f / 255.0f);
-  if (transform_) transform_->apply(image, image_shape());
-}
+Shape MnistDataset::image_shape() const { return transform_ ? Dataset::image_shape() : Shape{1, rows_, cols_}; }
 
-Example MnistDataset::get(int64_t i) const {
-  Example e;
-  e.image = Tensor::empty(image_shape());
-  get_into(i, e.image.data<float>(), &e.label);
-  return e;
-}
-
-std::vector<std::string> dataset_names() { return {"mnist", "fashion-mnist"}; }
-
-DatasetInfo dataset_info(const std::string& name) {
-  if (name == "mnist") {
-    const char* root = std::getenv("CNN_DATA_DIR");
-    return {"mnist",
-            (fs::path(root && *root ? root : "data") / "mnist").string(),
-            0.1307f,
-            0.3081f,
-            {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}};
-  }
-  if (name == "fashion-mnist")
-    return {"fashion-mnist",
-            "/usr/share/datasets/fashion-mnist",
-            0.2860f,
-            0.3530f,
-            {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"}};
-  throw Error(fmt::format("dataset: unknown name '{}'; known: {}", name, fmt::join(dataset_names(), ", ")));
-}
-
-std::shared_ptr<MnistDataset> load_dataset(const std::string& name, const std::string& dir, bool train) {
-  const DatasetInfo info = dataset_info(name);
-  auto normalize = std::make_shared<Normalize>(std::vector<float>{info.mean}, std::vector<float>{info.std});
-  return std::make_shared<MnistDataset>(dir.empty() ? info.default_dir : dir, train, normalize);
+int64_t MnistDataset::get_into(int64_t i, Image& out, SampleRng& rng) const {
+  const int64_t y = label(i);
+  out.reset_bytes(rows_, cols_, 1);
+  std::memcpy(out.bytes.data(), pixels_.data() + i * rows_ * cols_, static_cast<size_t>(rows_ * cols_));
+  if (transform_) transform_->apply(out, rng);
+  return y;
 }
 
 }  // namespace cnn

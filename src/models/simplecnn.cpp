@@ -3,6 +3,8 @@
 #include <cnn/models.h>
 #include <cnn/ops.h>
 
+#include "models/zoo_util.h"
+
 namespace cnn::models {
 
 Tensor call_layer(const std::string& name, Module& layer, const Tensor& x) {
@@ -13,10 +15,8 @@ Tensor call_layer(const std::string& name, Module& layer, const Tensor& x) {
   }
 }
 
-SimpleCNN::SimpleCNN(const ModelOptions& options) {
-  CNN_CHECK(options.num_classes > 0 && options.in_channels > 0,
-            "SimpleCNN: num_classes and in_channels must be positive, got {} and {}", options.num_classes,
-            options.in_channels);
+SimpleCNN::SimpleCNN(const ModelOptions& o) {
+  const Resolved options = resolve("SimpleCNN", o, kMnist);
   conv1 = register_module("conv1", Conv2d(options.in_channels, 32, {.kernel_size = 3, .padding = 1}));
   conv2 = register_module("conv2", Conv2d(32, 64, {.kernel_size = 3, .padding = 1}));
   pool = register_module("pool", MaxPool2d(MaxPool2dOptions{.kernel_size = 2, .stride = 2}));
@@ -33,10 +33,8 @@ Tensor SimpleCNN::forward(const Tensor& input) {
   return call_layer("fc2", *fc2, x);
 }
 
-LeNet5::LeNet5(const ModelOptions& options) {
-  CNN_CHECK(options.num_classes > 0 && options.in_channels > 0,
-            "LeNet5: num_classes and in_channels must be positive, got {} and {}", options.num_classes,
-            options.in_channels);
+LeNet5::LeNet5(const ModelOptions& o) {
+  const Resolved options = resolve("LeNet5", o, kMnist);
   features =
       register_module("features", Sequential(Conv2d(options.in_channels, 6, {.kernel_size = 5, .padding = 2}), ReLU(),
                                              MaxPool2d(2), Conv2d(6, 16, {.kernel_size = 5}), ReLU(), MaxPool2d(2)));

@@ -1,5 +1,7 @@
 // The model helpers of zoo_util.h: option checks, calling children by name and torchvision's init loop.
 // Not any particular model.
+#include <algorithm>
+
 #include "models/zoo_util.h"
 
 namespace cnn::models {

@@ -6,8 +6,10 @@
 #include <cnn/init.h>
 #include <cnn/models.h>
 
+#include <functional>
 #include <initializer_list>
 #include <string>
+#include <vector>
 
 namespace cnn::models {
 

@@ -16,7 +16,7 @@ void save_conv_params_figure(const std::string& path, const Tensor& image) {
   NoGradGuard no_grad;
   const Tensor x = mean(image.detach(), {0}, true).unsqueeze(0);  // [1, 1, H, W]
   // A Sobel kernel: its output shows vertical edges, so every panel is recognisably the same image.
-  const Tensor w = from_vector({-1, 0, 1, -2, 0, 2, -1, 0, 1}, {1, 1, 3, 3});
+  const Tensor w = from_vector(std::vector<float>{-1, 0, 1, -2, 0, 2, -1, 0, 1}, {1, 1, 3, 3});
   struct Config {
     int64_t k, p, s, d;
   };

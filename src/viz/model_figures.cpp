@@ -59,7 +59,11 @@ std::vector<std::vector<int64_t>> confusion_counts(Module& model, const Dataset&
     const int64_t b = std::min<int64_t>(256, n - start);
     Tensor x = Tensor::empty({b, image[0], image[1], image[2]});
     std::vector<int64_t> labels(static_cast<size_t>(b));
-    for (int64_t i = 0; i < b; ++i) data.get_into(start + i, x.data<float>() + i * image.numel(), &labels[i]);
+    for (int64_t i = 0; i < b; ++i) {
+      const Example e = data.get(start + i);
+      x[i].copy_(e.image);
+      labels[static_cast<size_t>(i)] = e.label;
+    }
     const std::vector<int64_t> pred = argmax(model(x), 1).to_vector<int64_t>();
     for (int64_t i = 0; i < b; ++i) ++counts.at(static_cast<size_t>(labels[i])).at(static_cast<size_t>(pred[i]));
   }

@@ -28,6 +28,10 @@ inline CLI::Validator number_check(const std::string& kind) {
 void add_train_command(CLI::App& app);
 /// cnn summary: one row per layer (name, type, output shape, parameters, MACs, memory, receptive field) and totals.
 void add_summary_command(CLI::App& app);
+/// cnn viz: filters, features, saliency, gradcam, rf, conv-params, transpose, autoencoder (viz.cpp).
+void add_viz_command(CLI::App& app);
+/// cnn report RUN_DIR: rebuilds the run's self-contained report.html.
+void add_report_command(CLI::App& app);
 /// cnn rf: receptive field and jump after each layer of a --layers list or a --model.
 void add_rf_command(CLI::App& app);
 /// cnn shape: one window op's output size with PyTorch's formula filled in and explained.

@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "cnn (cnnkit) 0.1.0");
   cnn::cli::add_train_command(app);
   cnn::cli::add_summary_command(app);
+  cnn::cli::add_viz_command(app);
+  cnn::cli::add_report_command(app);
   cnn::cli::add_rf_command(app);
   cnn::cli::add_shape_command(app);
   try {

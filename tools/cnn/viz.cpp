@@ -52,7 +52,11 @@ Example load_viz_image(const VizArgs& a) {
   if (want[0] == 1) x = mean(x, {0}, true);
   if (x.size(1) != want[1] || x.size(2) != want[2])
     x = interpolate(x.unsqueeze(0), {.size = Pair2{want[1], want[2]}, .mode = "bilinear", .align_corners = false})[0];
-  return {.image = ((x - info.mean) / info.std).contiguous(), .label = -1};
+  const auto channels = static_cast<size_t>(x.size(0));
+  CNN_CHECK(info.mean.size() == channels && info.std.size() == channels,
+            "viz: {} has statistics for {} channels, the image has {}", a.dataset, info.mean.size(), channels);
+  const Tensor m = from_vector(info.mean, {x.size(0), 1, 1}), s = from_vector(info.std, {x.size(0), 1, 1});
+  return {.image = ((x - m) / s).contiguous(), .label = -1};
 }
 
 std::vector<std::string> viz_classes(const VizArgs& a) { return dataset_info(a.dataset).classes; }

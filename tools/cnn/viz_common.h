@@ -13,12 +13,12 @@ namespace cnn::cli {
 
 struct VizArgs {
   std::string model = "simplecnn";
-  std::string weights;
+  std::string weights{};
   std::string dataset = "mnist";
-  std::string data_dir;
-  std::string image;  // a PNG file instead of a dataset sample
+  std::string data_dir{};
+  std::string image{};  // a PNG file instead of a dataset sample
   int64_t index = 0;
-  std::string output;
+  std::string output{};
 };
 
 /// Adds --model --weights --dataset --data-dir --index --image --output (default output: `default_output`).

@@ -69,8 +69,8 @@ Bottleneck::Bottleneck(int64_t inplanes, int64_t planes, const ResidualBlockOpti
     : ResidualBlock(inplanes, planes * expansion, options.stride, options.naming) {
   CNN_CHECK(options.groups > 0 && options.base_width > 0, "Bottleneck: groups ({}) and base_width ({}) must be "
             "positive", options.groups, options.base_width);
-  const auto width = static_cast<int64_t>(static_cast<double>(planes) * (static_cast<double>(options.base_width) / 64.0)) *
-                     options.groups;
+  const double scale = static_cast<double>(options.base_width) / 64.0;
+  const int64_t width = static_cast<int64_t>(static_cast<double>(planes) * scale) * options.groups;
   conv1 = register_module("conv1", conv1x1(inplanes, width));
   bn1 = register_module("bn1", BatchNorm2d(width));
   conv2 = register_module("conv2", conv3x3(width, width, options.stride, options.groups));

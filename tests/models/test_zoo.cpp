@@ -1,0 +1,236 @@
+// The model zoo against torchvision (tests/fixtures/gen_zoo.py): parameter counts, state_dict keys and shapes in
+// order, eval-mode outputs for formula weights (Note [Formula weights], docs/zoo.md) and for weights written by
+// PyTorch. Not the blocks one by one (tests/nn/test_blocks.cpp) nor `cnn run` (tests/cli/test_run.cpp).
+#include <cnn/io.h>
+#include <cnn/models.h>
+
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "test_util.h"
+
+using namespace cnn;
+
+namespace {
+
+const nlohmann::json& zoo() {
+  static const nlohmann::json j = [] {
+    std::ifstream in(std::string(CNN_FIXTURES_DIR) + "/zoo.json");
+    return nlohmann::json::parse(in);
+  }();
+  return j;
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected cnn::Error";
+  return "";
+}
+
+// Note [Formula weights]: u = ((i * 2654435761 + seed * 40503) mod 2^32) / 2^32 for element i, the same integer
+// and double arithmetic as gen_zoo.py, so both sides hold bit-identical float weights without a weights file.
+Tensor formula(const Shape& shape, const std::string& name, int64_t seed) {
+  Tensor t = Tensor::empty(shape);
+  float* v = t.data<float>();
+  int64_t fan_in = 0;
+  if (shape.dim() >= 2) fan_in = shape.numel() / shape[0];
+  const bool positive = name.ends_with("running_var") || name.ends_with("weight");
+  for (int64_t i = 0; i < t.numel(); ++i) {
+    const uint64_t h = (static_cast<uint64_t>(i) * 2654435761ull + static_cast<uint64_t>(seed) * 40503ull) % 4294967296ull;
+    const double u = static_cast<double>(h) / 4294967296.0;
+    double value;
+    if (fan_in > 0)
+      value = (2 * u - 1) * std::sqrt(6.0 / static_cast<double>(fan_in));
+    else
+      value = positive ? 0.5 + u : 0.2 * (2 * u - 1);
+    v[i] = static_cast<float>(value);
+  }
+  return t;
+}
+
+void fill_formula(Module& model) {
+  NoGradGuard no_grad;
+  int64_t k = 0;
+  for (const auto& [name, t] : model.state_dict()) {
+    ++k;
+    if (t.dtype() == DType::f32) Tensor(t).copy_(formula(t.shape(), name, k));
+  }
+}
+
+models::ModelOptions options_from(const nlohmann::json& j) {
+  models::ModelOptions o;
+  if (j.contains("num_classes")) o.num_classes = j["num_classes"].get<int64_t>();
+  if (j.contains("width_mult")) o.width_mult = j["width_mult"].get<double>();
+  if (j.contains("cifar_stem")) o.cifar_stem = j["cifar_stem"].get<bool>();
+  return o;
+}
+
+// max |actual - expected| / max |expected|: relative to the output's scale, as docs/zoo.md reports it.
+double max_relative_diff(const Tensor& actual, const Tensor& expected) {
+  const Tensor a = actual.contiguous(), e = expected.contiguous();
+  double diff = 0, scale = 0;
+  for (int64_t i = 0; i < e.numel(); ++i) {
+    diff = std::max(diff, std::abs(static_cast<double>(a.data<float>()[i]) - e.data<float>()[i]));
+    scale = std::max(scale, std::abs(static_cast<double>(e.data<float>()[i])));
+  }
+  return diff / scale;
+}
+
+// The model's state_dict keys and shapes must equal the fixture's, in order, and so must the parameter count.
+void expect_keys(const Module& model, const std::string& case_name, int64_t expected_params) {
+  const nlohmann::json& c = zoo()[case_name];
+  const StateDict sd = model.state_dict();
+  ASSERT_EQ(sd.size(), c["keys"].size()) << case_name;
+  size_t i = 0;
+  for (const auto& [name, t] : sd) {
+    const auto& expected = c["keys"][i++];
+    ASSERT_EQ(name, expected[0].get<std::string>()) << case_name << " key " << i - 1;
+    EXPECT_EQ(t.shape(), Shape(expected[1].get<std::vector<int64_t>>())) << case_name << " " << name;
+  }
+  EXPECT_EQ(model.num_parameters(), c["params"].get<int64_t>()) << case_name;
+  EXPECT_EQ(model.num_parameters(), expected_params) << case_name;
+}
+
+struct CountCase {
+  std::string model;
+  int64_t params;
+};
+
+class ZooKeys : public ::testing::TestWithParam<CountCase> {};
+
+TEST_P(ZooKeys, TorchvisionNamesShapesAndCounts) {
+  const CountCase& c = GetParam();
+  expect_keys(*models::create(c.model), "keys_" + c.model, c.params);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Zoo, ZooKeys,
+    ::testing::Values(CountCase{"vgg11", 132'863'336}, CountCase{"vgg16", 138'357'544},
+                      CountCase{"vgg16_bn", 138'365'992}, CountCase{"resnet18", 11'689'512},
+                      CountCase{"resnet34", 21'797'672}, CountCase{"resnet50", 25'557'032},
+                      CountCase{"resnext50_32x4d", 25'028'904}, CountCase{"mobilenet_v2", 3'504'872},
+                      CountCase{"densenet121", 7'978'856}, CountCase{"googlenet", 6'624'904},
+                      CountCase{"alexnet", 61'100'840}, CountCase{"shufflenet_v2_x1_0", 2'278'604},
+                      CountCase{"squeezenet1_0", 1'248'424}, CountCase{"efficientnet_b0", 5'288'548},
+                      CountCase{"simplecnn_cifar", 620'362}, CountCase{"vgg_style", 1'806'154},
+                      CountCase{"resnet18_cifar", 11'173'962}, CountCase{"resnet34_cifar", 21'282'122},
+                      CountCase{"resnet50_cifar", 23'520'842}),
+    [](const auto& info) { return info.param.model; });
+
+TEST(Zoo, OptionsChangeKeysAsTorchvision) {
+  expect_keys(*models::googlenet({.aux_logits = true}), "keys_googlenet_aux", 13'004'888);
+  expect_keys(*models::mobilenet_v2({.num_classes = 10, .width_mult = 0.35}), "keys_mobilenet_v2_w035", 408'938);
+}
+
+class ZooParity : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ZooParity, EvalOutputEqualsTorchvision) {
+  const std::string case_name = "parity_" + GetParam();
+  const nlohmann::json& c = zoo()[case_name];
+  ModulePtr model = models::create(c["model"].get<std::string>(), options_from(c["options"]));
+  fill_formula(*model);
+  model->eval();
+  NoGradGuard no_grad;
+  const Shape in(c["input_shape"].get<std::vector<int64_t>>());
+  const Tensor y = (*model)(formula(in, "input", 0));
+  const Tensor expected = test::fixture("zoo", case_name, "output");
+  ASSERT_EQ(y.shape(), expected.shape());
+  const double rel = max_relative_diff(y, expected);
+  EXPECT_LE(rel, 1e-4) << case_name;
+  std::printf("[ parity   ] %-22s max relative difference %.2e\n", GetParam().c_str(), rel);
+}
+
+INSTANTIATE_TEST_SUITE_P(Zoo, ZooParity,
+                         ::testing::Values("resnet18", "resnet18_cifar_stem", "resnet50", "resnext50_32x4d",
+                                           "mobilenet_v2", "densenet121", "googlenet", "shufflenet_v2_x1_0",
+                                           "squeezenet1_0", "efficientnet_b0", "alexnet", "vgg11_bn",
+                                           "simplecnn_cifar", "vgg_style", "resnet18_cifar"));
+
+TEST(Zoo, WeightsWrittenByPyTorchGiveItsOutput) {
+  auto model = models::mobilenet_v2({.num_classes = 10, .width_mult = 0.35});
+  load_state_dict_file(*model, std::string(CNN_FIXTURES_DIR) + "/zoo_mobilenet_v2.safetensors");
+  model->eval();
+  const StateDict io = load_safetensors(std::string(CNN_FIXTURES_DIR) + "/zoo_mobilenet_v2_io.safetensors");
+  NoGradGuard no_grad;
+  const Tensor y = (*model)(*io.find("input"));
+  EXPECT_LE(max_relative_diff(y, *io.find("output")), 1e-4);
+  EXPECT_EQ(y.shape(), (Shape{2, 10}));
+}
+
+TEST(Zoo, CourseModelsCountsAndShapes) {
+  EXPECT_EQ(models::mobilenet_v1()->num_parameters(), 4'231'976);
+  EXPECT_EQ(models::alexnet_original()->num_parameters(), 60'965'224);
+  EXPECT_EQ(models::nin()->num_parameters(), 966'986);
+  const std::pair<std::string, Shape> cases[] = {{"mobilenet_v1", {1, 3, 224, 224}}, {"nin", {2, 3, 32, 32}},
+                                                 {"alexnet_original", {1, 3, 224, 224}},
+                                                 {"resnet50_cifar", {1, 3, 32, 32}}};
+  NoGradGuard no_grad;
+  for (const auto& [name, in] : cases) {
+    ModulePtr model = models::create(name, {.num_classes = 7});
+    model->eval();
+    EXPECT_EQ((*model)(zeros(in)).shape(), (Shape{in[0], 7})) << name;
+  }
+}
+
+TEST(Zoo, MobileNetV1MultipliersAlphaAndRho) {
+  auto half = models::mobilenet_v1({.width_mult = 0.5, .resolution_mult = 0.714});
+  auto full_rho = models::mobilenet_v1({.resolution_mult = 0.714});
+  EXPECT_EQ(full_rho->num_parameters(), 4'231'976) << "rho changes the input, not the network";
+  EXPECT_EQ(half->num_parameters(), 1'331'592);
+  EXPECT_EQ(models::default_input_shape("mobilenet_v1", {.resolution_mult = 0.714}), (Shape{3, 160, 160}));
+  EXPECT_NE(half->str().find("MobileNetV1(\n  alpha=0.5, rho=0.714 (designed for 160x160 inputs)"), std::string::npos)
+      << half->str();
+  NoGradGuard no_grad;
+  half->eval();
+  EXPECT_EQ((*half)(zeros({1, 3, 160, 160})).shape(), (Shape{1, 1000}));
+}
+
+TEST(Zoo, EveryModelTakesNumClassesAndInChannels) {
+  NoGradGuard no_grad;
+  for (const std::string name : {"resnet18", "mobilenet_v2", "densenet121", "googlenet", "shufflenet_v2_x1_0",
+                                 "squeezenet1_1", "efficientnet_b0", "vgg_style", "nin", "resnet18_cifar"}) {
+    ModulePtr model = models::create(name, {.num_classes = 5, .in_channels = 1});
+    model->eval();
+    EXPECT_EQ((*model)(zeros({1, 1, 64, 64})).shape(), (Shape{1, 5})) << name;
+  }
+}
+
+TEST(Zoo, DefaultsAndRefusedOptions) {
+  EXPECT_EQ(models::resolved_options("resnet18").num_classes, 1000);
+  EXPECT_EQ(models::resolved_options("resnet18_cifar").num_classes, 10);
+  EXPECT_EQ(models::resolved_options("simplecnn").in_channels, 1);
+  EXPECT_EQ(models::default_input_shape("vgg16"), (Shape{3, 224, 224}));
+  EXPECT_EQ(models::default_input_shape("vgg_style"), (Shape{3, 32, 32}));
+  std::string msg = error_of([] { models::resnet18({.width_mult = 0.5}); });
+  EXPECT_NE(msg.find("resnet18: the model does not take the option width_mult"), std::string::npos) << msg;
+  msg = error_of([] { models::create("vgg16", {.aux_logits = true}); });
+  EXPECT_NE(msg.find("aux_logits"), std::string::npos) << msg;
+  msg = error_of([] { models::resnet18({.num_classes = 0}); });
+  EXPECT_NE(msg.find("must be positive"), std::string::npos) << msg;
+}
+
+TEST(Zoo, PrintsLikeTorchvision) {
+  const std::string text = models::resnet18()->str();
+  EXPECT_EQ(text.rfind("ResNet(\n  (conv1): Conv2d(3, 64, kernel_size=(7, 7), stride=(2, 2), padding=(3, 3), bias=False)", 0),
+            0u)
+      << text;
+  EXPECT_NE(text.find("(downsample): Sequential(\n        (0): Conv2d(64, 128, kernel_size=(1, 1), stride=(2, 2), "
+                      "bias=False)"),
+            std::string::npos)
+      << text;
+  const std::string eff = models::efficientnet_b0()->str();
+  EXPECT_NE(eff.find("(stochastic_depth): StochasticDepth(p=0.0125, mode=row)"), std::string::npos);
+  EXPECT_NE(eff.find("(0): Conv2dNormActivation(\n"), std::string::npos);
+}
+
+TEST(Zoo, ErrorsNameTheLayer) {
+  const std::string msg = error_of([] { (*models::resnet18())(zeros({1, 1, 32, 32})); });
+  EXPECT_EQ(msg.rfind("conv1 (Conv2d): ", 0), 0u) << msg;
+}
+
+}  // namespace

@@ -1,0 +1,101 @@
+// `cnn viz filters` and `cnn viz features`: a layer's filters as a grid (optionally two models side by side)
+// and per-layer feature maps for one image. Not gradients (viz_explain.cpp).
+#include <cnn/models.h>
+#include <cnn/nn.h>
+#include <cnn/viz.h>
+#include <fmt/format.h>
+
+#include "viz_common.h"
+
+namespace cnn::cli {
+
+namespace {
+
+struct FilterArgs : VizArgs {
+  std::string layer{};
+  std::string compare{};
+  std::string compare_dataset{};
+  int64_t in_channels = 1;
+};
+
+viz::Section filter_section(const VizArgs& a, const std::string& weights, const std::string& wanted_layer,
+                            int64_t in_channels) {
+  ModulePtr model = load_viz_model(a, weights);
+  const Shape input = models::default_input_shape(a.model, {.in_channels = load_dataset(a.dataset, a.data_dir, false)->image_shape()[0]});
+  const std::string layer = wanted_layer.empty() ? viz::first_conv_layer(*model, input) : wanted_layer;
+  auto* conv = dynamic_cast<Conv2d*>(&viz::find_module(*model, layer));
+  CNN_CHECK(conv != nullptr, "viz filters: layer '{}' is a {}, not a Conv2d", layer,
+            viz::find_module(*model, layer).type_name());
+  const Tensor& w = conv->weight;
+  return {.title = fmt::format("{} {} {} ({})", a.dataset, layer, w.shape(), weights.empty() ? "untrained" : weights),
+          .panels = viz::filter_panels(w, 64, in_channels),
+          .columns = w.size(1) == 3 || in_channels == 1 ? 8 : in_channels};
+}
+
+void run_filters(const FilterArgs& a) {
+  std::vector<viz::Section> sections{filter_section(a, a.weights, a.layer, a.in_channels)};
+  if (!a.compare.empty()) {
+    VizArgs other = a;
+    if (!a.compare_dataset.empty()) other.dataset = a.compare_dataset;
+    sections.push_back(filter_section(other, a.compare, a.layer, a.in_channels));
+  }
+  viz::save_figure(a.output, sections,
+                   {.title = fmt::format("{} filters, each normalised to its own range", a.model), .cell = 40,
+                    .side_by_side = true});
+  fmt::print("wrote {}\n", a.output);
+}
+
+struct FeatureArgs : VizArgs {
+  std::string layers{};
+  int64_t max_channels = 32;
+};
+
+void run_features(const FeatureArgs& a) {
+  ModulePtr model = load_viz_model(a, a.weights);
+  const Example e = load_viz_image(a);
+  std::vector<std::string> layers;
+  std::stringstream ss(a.layers);
+  for (std::string item; std::getline(ss, item, ',');) layers.push_back(item);
+  if (layers.empty())
+    for (const auto& [name, shape] : viz::layer_calls(*model, e.image.unsqueeze(0)))
+      if (dynamic_cast<Conv2d*>(&viz::find_module(*model, name))) layers.push_back(name);
+  std::vector<viz::Section> sections{{.title = fmt::format("input {}", e.image.shape()),
+                                      .panels = {{.rgb = viz::to_rgb(e.image), .title = a.image.empty() ? fmt::format("test #{}", a.index) : a.image}},
+                                      .columns = 1}};
+  for (const std::string& layer : layers) {
+    NoGradGuard no_grad;
+    const Tensor act = viz::forward_capture(*model, layer, e.image.unsqueeze(0)).first;
+    sections.push_back(viz::feature_section(layer, act, a.max_channels));
+  }
+  viz::save_figure(a.output, sections, {.title = fmt::format("{} feature maps (viridis, per-map range)", a.model), .cell = 64});
+  fmt::print("wrote {}\n", a.output);
+}
+
+}  // namespace
+
+void add_viz_model_commands(CLI::App* viz) {
+  auto f = std::make_shared<FilterArgs>();
+  CLI::App* filters = viz->add_subcommand("filters", "Grid of a conv layer's filters (grayscale per input channel, "
+                                                     "RGB for 3-channel filters), normalised per filter.");
+  add_viz_flags(filters, *f, "filters.png", false);
+  filters->add_option("--layer", f->layer, "Conv2d layer (default: the first one)");
+  filters->add_option("--compare", f->compare, "Second weights file, drawn beside the first (same --model)");
+  filters->add_option("--compare-dataset", f->compare_dataset, "Dataset the --compare weights were trained on")
+      ->check(CLI::IsMember(dataset_names()));
+  filters->add_option("--in-channels", f->in_channels, "Input channels shown per filter (non-RGB)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  filters->callback([f] { run_filters(*f); });
+
+  auto m = std::make_shared<FeatureArgs>();
+  CLI::App* features = viz->add_subcommand("features", "Per layer, every channel's activation map and the channel "
+                                                       "mean for one image, shapes in the titles.");
+  add_viz_flags(features, *m, "features.png");
+  features->add_option("--layers", m->layers, "Comma-separated layers (default: every Conv2d, in call order)");
+  features->add_option("--max-channels", m->max_channels, "Channels shown per layer")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  features->callback([m] { run_features(*m); });
+}
+
+}  // namespace cnn::cli
