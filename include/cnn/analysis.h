@@ -115,7 +115,7 @@ struct OutputSizeQuery {
   int64_t in = 0, kernel = 1, stride = 1, padding = 0, dilation = 1;
   int64_t output_padding = 0;    // conv_transpose only
   bool ceil_mode = false;        // pool only
-  std::optional<int64_t> target; // a wanted output size: which padding / output_padding reaches it
+  std::optional<int64_t> target{};  // a wanted output size: which padding / output_padding reaches it
 };
 
 struct OutputSizeReport {

@@ -9,11 +9,11 @@ namespace cnn {
 namespace {
 
 constexpr const char* kNote =
-    "MACs: conv and linear multiply-adds only (batch norm, activations, pooling and additions count 0). "
-    "Memory: output elements x 4 bytes; (in parentheses): run in place or a view, not in the total. "
-    "RF: receptive field, jump: cumulative stride, both in input pixels; the largest over branching paths.";
+    "MACs: conv and linear multiply-adds only (batch norm, activations, pooling and additions count 0).\n"
+    "Memory: output elements x 4 bytes; in parentheses: run in place or a view, left out of the total.\n"
+    "RF: receptive field, Jump: cumulative stride, in input pixels; the largest over branching paths.";
 
-std::string bytes(int64_t n) { return with_si_prefix(static_cast<double>(n)) + "B"; }
+std::string bytes(int64_t n) { return with_si_prefix(static_cast<double>(n)) + (n < 1000 ? " B" : "B"); }
 
 std::string memory_cell(const SummaryRow& r) {
   return r.in_place ? "(" + bytes(r.activation_bytes) + ")" : bytes(r.activation_bytes);
@@ -72,7 +72,7 @@ std::string text(const ModelSummary& s) {
   size_t width = 2 * (widths.size() - 1);
   for (size_t w : widths) width += w;
   const std::string rule(width, '='), thin(width, '-');
-  std::string out = fmt::format("{} summary for input {}\n{}\n{}", s.model_type, s.input_shape, kNote, rule + "\n");
+  std::string out = fmt::format("{} summary for input {}\n{}\n{}\n", s.model_type, s.input_shape, kNote, rule);
   out += line(kHeader) + rule + "\n";
   for (const auto& row : table) out += line(row);
   out += rule + "\n";

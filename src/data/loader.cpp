@@ -81,37 +81,40 @@ class EpochRun {
 
   Slot& slot_of(int64_t b) { return slots_[static_cast<size_t>(b % static_cast<int64_t>(slots_.size()))]; }
 
-  // The slot's buffers, reused unless their shape changed or the previous batch's tensors are still held elsewhere.
-  void prepare(Slot& slot, const Shape& sample) {
+  // The slot's buffers, reused unless their size changed or the previous batch's tensors are still held elsewhere.
+  // Compares sizes one by one: building a Shape would allocate for every batch.
+  void prepare(Slot& slot, int64_t c, int64_t h, int64_t w) {
     slot.batch.reset();
-    const Shape want{options_.batch_size, sample[0], sample[1], sample[2]};
-    const bool reusable = slot.images.defined() && slot.images.shape() == want &&
+    const int64_t b = options_.batch_size;
+    const bool reusable = slot.images.defined() && slot.images.size(0) == b && slot.images.size(1) == c &&
+                          slot.images.size(2) == h && slot.images.size(3) == w &&
                           slot.images.impl_ptr().use_count() == 1 && slot.images.impl()->storage.use_count() == 1 &&
                           slot.labels.impl_ptr().use_count() == 1 && slot.labels.impl()->storage.use_count() == 1;
     if (reusable) return;
-    slot.images = Tensor::empty(want);
-    slot.labels = Tensor::empty(Shape{options_.batch_size}, DType::i64);
+    slot.images = Tensor::empty(Shape{b, c, h, w});
+    slot.labels = Tensor::empty(Shape{b}, DType::i64);
   }
 
   void build(int64_t b, Slot& slot, Image& image) {
     const auto n = static_cast<int64_t>(order_.size());
     const int64_t start = b * options_.batch_size, count = std::min(options_.batch_size, n - start);
-    Shape sample;
+    int64_t c = 0, h = 0, w = 0;
     for (int64_t k = 0; k < count; ++k) {
       if (stopping_.load(std::memory_order_relaxed)) return;
       const int64_t index = order_[static_cast<size_t>(start + k)];
       SampleRng rng(seed_, epoch_, index);
       const int64_t label = dataset_->get_into(index, image, rng);
       if (k == 0) {
-        sample = image.shape();
-        prepare(slot, sample);
+        c = image.channels, h = image.height, w = image.width;
+        prepare(slot, c, h, w);
       }
-      CNN_CHECK(image.shape() == sample,
-                "DataLoader: sample {} (position {} of batch {}) has an image {}, but the batch's first sample has "
-                "{}\nHINT: images of different sizes cannot share a batch; add Resize and CenterCrop (or "
-                "RandomResizedCrop) to the dataset's transform",
-                index, k, b, image.shape(), sample);
-      image.write_chw(slot.images.data<float>() + k * sample.numel());
+      if (image.channels != c || image.height != h || image.width != w)
+        throw Error(fmt::format(
+            "DataLoader: sample {} (position {} of batch {}) has an image {}, but the batch's first sample has {}\n"
+            "HINT: images of different sizes cannot share a batch; add Resize and CenterCrop (or RandomResizedCrop) "
+            "to the dataset's transform",
+            index, k, b, image.shape(), Shape{c, h, w}));
+      image.write_chw(slot.images.data<float>() + k * c * h * w);
       slot.labels.data<int64_t>()[k] = label;
     }
     if (count == options_.batch_size)

@@ -49,7 +49,7 @@ void rotate_typed(std::vector<T>& buf, std::vector<T>& spare, bool hwc, int64_t 
             below ? at(y0 + 1, xa, k) + (at(y0 + 1, xb, k) - static_cast<double>(at(y0 + 1, xa, k))) * dx : top;
         const double v = top + (bottom - top) * dy;
         if constexpr (std::is_same_v<T, uint8_t>)
-          out[k * lay.sc] = static_cast<uint8_t>(std::clamp(std::lround(v), 0L, 255L));
+          out[k * lay.sc] = static_cast<uint8_t>(std::clamp(v, 0.0, 255.0));  // PIL truncates
         else
           out[k * lay.sc] = static_cast<T>(v);
       }

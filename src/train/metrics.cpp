@@ -1,44 +1,93 @@
-// metrics.json: the per-epoch log every training run leaves in its output folder.
-// Not a general logger: one JSON document, rewritten whole after each epoch.
-#include <cnn/train.h>
+// ClassificationMetrics: top-1/top-5 counts, the confusion matrix and per-class accuracy from logits and labels,
+// and its text rendering. Not the metrics.json log (metrics_log.cpp).
+#include <cnn/metrics.h>
+#include <fmt/format.h>
 
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <nlohmann/json.hpp>
+#include <algorithm>
+#include <cmath>
+#include <limits>
 
 namespace cnn {
 
-void write_metrics_json(const std::string& path, const std::vector<EpochMetrics>& history,
-                        const std::string& config_json) {
-  nlohmann::ordered_json doc;
-  try {
-    doc["config"] = nlohmann::ordered_json::parse(config_json);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(fmt::format("metrics: config is not valid JSON ({}): {}", e.what(), config_json));
+ClassificationMetrics::ClassificationMetrics(int64_t num_classes) : num_classes_(num_classes) {
+  CNN_CHECK(num_classes >= 0, "ClassificationMetrics: num_classes must be >= 0, got {}", num_classes);
+  confusion_.assign(static_cast<size_t>(num_classes * num_classes), 0);
+}
+
+void ClassificationMetrics::update(const Tensor& logits, const Tensor& labels, double loss_sum) {
+  CNN_CHECK(logits.dim() == 2 && labels.dim() == 1 && labels.size(0) == logits.size(0),
+            "metrics: expected logits [B, C] and labels [B], got {} and {}", logits.shape(), labels.shape());
+  CNN_CHECK(labels.dtype() == DType::i64, "metrics: expected i64 labels, got {}", dtype_name(labels.dtype()));
+  const int64_t rows = logits.size(0), cols = logits.size(1);
+  if (num_classes_ == 0) {
+    num_classes_ = cols;
+    confusion_.assign(static_cast<size_t>(cols * cols), 0);
   }
-  doc["epochs"] = nlohmann::ordered_json::array();
-  for (const EpochMetrics& m : history)
-    doc["epochs"].push_back({{"epoch", m.epoch},
-                             {"train_loss", m.train_loss},
-                             {"train_acc", m.train_acc},
-                             {"test_loss", m.test_loss},
-                             {"test_acc", m.test_acc},
-                             {"seconds", m.seconds},
-                             {"images_per_second", m.images_per_second},
-                             {"eval_seconds", m.eval_seconds}});
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp);
-    CNN_CHECK(out.good(), "metrics: cannot write {} ({})\nHINT: check that the output folder is writable", tmp,
-              std::strerror(errno));
-    out << doc.dump(2) << "\n";
-    CNN_CHECK(out.good(), "metrics: writing {} failed\nHINT: is the disk full?", tmp);
+  CNN_CHECK(cols == num_classes_, "metrics: expected logits with {} classes, got {}", num_classes_, logits.shape());
+  const Tensor l = logits.detach().contiguous();
+  const Tensor y = labels.contiguous();
+  const float* p = l.data<float>();
+  const int64_t* t = y.data<int64_t>();
+  const int64_t k = std::min<int64_t>(5, cols);
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* row = p + r * cols;
+    const int64_t label = t[r];
+    CNN_CHECK(label >= 0 && label < cols, "metrics: label {} of row {} is outside [0, {})", label, r, cols);
+    int64_t best = 0, ahead = 0;
+    for (int64_t c = 0; c < cols; ++c) {
+      if (row[c] > row[best]) best = c;
+      if (row[c] > row[label] || (row[c] == row[label] && c < label)) ++ahead;
+    }
+    top1_ += best == label ? 1 : 0;
+    top5_ += ahead < k ? 1 : 0;
+    ++confusion_[static_cast<size_t>(label * cols + best)];
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  CNN_CHECK(!ec, "metrics: cannot move {} to {} ({})", tmp, path, ec.message());
+  samples_ += rows;
+  loss_sum_ += loss_sum;
+}
+
+double ClassificationMetrics::loss() const { return samples_ ? loss_sum_ / double(samples_) : 0.0; }
+double ClassificationMetrics::top1() const { return samples_ ? double(top1_) / double(samples_) : 0.0; }
+double ClassificationMetrics::top5() const { return samples_ ? double(top5_) / double(samples_) : 0.0; }
+
+std::vector<double> ClassificationMetrics::per_class_accuracy() const {
+  std::vector<double> out;
+  for (int64_t c = 0; c < num_classes_; ++c) {
+    int64_t total = 0;
+    for (int64_t j = 0; j < num_classes_; ++j) total += confusion(c, j);
+    out.push_back(total ? double(confusion(c, c)) / double(total) : std::numeric_limits<double>::quiet_NaN());
+  }
+  return out;
+}
+
+int64_t ClassificationMetrics::confusion(int64_t label, int64_t predicted) const {
+  CNN_CHECK(label >= 0 && label < num_classes_ && predicted >= 0 && predicted < num_classes_,
+            "metrics: confusion({}, {}) is outside the {} classes", label, predicted, num_classes_);
+  return confusion_[static_cast<size_t>(label * num_classes_ + predicted)];
+}
+
+std::string format_confusion_matrix(const ClassificationMetrics& m, const std::vector<std::string>& classes) {
+  const int64_t n = m.num_classes();
+  std::vector<std::string> rows;
+  size_t width = std::string("true \\ predicted").size(), cell = 3;
+  for (int64_t c = 0; c < n; ++c) {
+    const bool named = c < static_cast<int64_t>(classes.size());
+    rows.push_back(named ? fmt::format("{} {}", c, classes[static_cast<size_t>(c)]) : std::to_string(c));
+    width = std::max(width, rows.back().size());
+    cell = std::max(cell, std::to_string(c).size());
+  }
+  for (int64_t v : m.confusion_matrix()) cell = std::max(cell, std::to_string(v).size());
+  std::string out = fmt::format("{:<{}}", "true \\ predicted", width);
+  for (int64_t c = 0; c < n; ++c) out += fmt::format(" {:>{}}", c, cell);
+  out += "  accuracy\n";
+  const std::vector<double> acc = m.per_class_accuracy();
+  for (int64_t r = 0; r < n; ++r) {
+    out += fmt::format("{:<{}}", rows[static_cast<size_t>(r)], width);
+    for (int64_t c = 0; c < n; ++c) out += fmt::format(" {:>{}}", m.confusion(r, c), cell);
+    const double a = acc[static_cast<size_t>(r)];
+    out += std::isnan(a) ? "         -\n" : fmt::format("  {:7.2f}%\n", 100.0 * a);
+  }
+  return out;
 }
 
 }  // namespace cnn

@@ -66,6 +66,15 @@ double text_width(cairo_t* cr, const std::string& text, double size, bool bold) 
   return e.x_advance;
 }
 
+double measure_text(const std::string& text, double size, bool bold) {
+  cairo_surface_t* scratch = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
+  cairo_t* cr = cairo_create(scratch);
+  const double w = text_width(cr, text, size, bold);
+  cairo_destroy(cr);
+  cairo_surface_destroy(scratch);
+  return w;
+}
+
 void draw_text(cairo_t* cr, const std::string& text, double x, double y, double size, double anchor, bool bold) {
   const double w = text_width(cr, text, size, bold);
   cairo_move_to(cr, x - anchor * w, y);

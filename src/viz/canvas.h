@@ -32,6 +32,8 @@ void set_color(cairo_t* cr, const std::string& hex, double alpha = 1.0);
 void draw_text(cairo_t* cr, const std::string& text, double x, double y, double size, double anchor = 0.0,
                bool bold = false);
 double text_width(cairo_t* cr, const std::string& text, double size, bool bold = false);
+/// The same, before any canvas exists (to size one).
+double measure_text(const std::string& text, double size, bool bold = false);
 /// Paints RGB [3, H, W] in [0, 1] into the rectangle (x, y, w, h), nearest-neighbour scaled.
 void paint_image(cairo_t* cr, const Tensor& rgb, double x, double y, double w, double h);
 

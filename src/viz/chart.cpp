@@ -41,9 +41,12 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
       step = m * mag;
       break;
     }
+  // Integer multiples of the step, so no rounding error creeps in: first <= lo, last >= hi.
+  const auto first = static_cast<int64_t>(std::floor(lo / step + 1e-9));
+  const auto last = static_cast<int64_t>(std::ceil(hi / step - 1e-9));
   std::vector<double> ticks;
-  for (double t = std::floor(lo / step) * step; t <= hi + step * 0.5 + 1e-12; t += step) ticks.push_back(t);
-  if (ticks.back() < hi) ticks.push_back(ticks.back() + step);
+  for (int64_t i = first; i <= last; ++i) ticks.push_back(static_cast<double>(i) * step);
+  if (ticks.size() < 2) ticks.push_back(static_cast<double>(last + 1) * step);
   return ticks;
 }
 
@@ -61,7 +64,16 @@ void save_line_chart(const std::string& path, const std::vector<Series>& series,
     }
   }
   CNN_CHECK(x_lo <= x_hi, "save_line_chart: no data points for '{}'", path);
-  const std::vector<double> xt = nice_ticks(x_lo, x_hi, 7), yt = nice_ticks(y_lo, y_hi, 6);
+  std::vector<double> xt = nice_ticks(x_lo, x_hi, 7);
+  const std::vector<double> yt = nice_ticks(y_lo, y_hi, 6);
+  bool integer_x = true;  // epochs: whole-number ticks only
+  for (const Series& s : series)
+    for (double x : s.x) integer_x = integer_x && x == std::floor(x);
+  if (integer_x && xt[1] - xt[0] < 1) {
+    xt.clear();
+    for (double t = std::floor(x_lo) - (x_lo == x_hi ? 1 : 0); t <= std::ceil(x_hi) + (x_lo == x_hi ? 1 : 0); t += 1)
+      xt.push_back(t);
+  }
   const double left = 70, right = 20, top = o.title.empty() ? 20 : 40, bottom = 50;
   const double pw = o.width - left - right, ph = o.height - top - bottom;
   auto px = [&](double x) { return left + (x - xt.front()) / (xt.back() - xt.front()) * pw; };
@@ -143,11 +155,7 @@ void save_confusion_matrix(const std::string& path, const std::vector<std::vecto
   const size_t n = counts.size();
   CNN_CHECK(n > 0 && classes.size() == n, "save_confusion_matrix: {} rows of counts for {} classes", n, classes.size());
   double label_w = 0;
-  cairo_surface_t* scratch = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1);
-  cairo_t* measure = cairo_create(scratch);
-  for (const std::string& c : classes) label_w = std::max(label_w, detail::text_width(measure, c, 11));
-  cairo_destroy(measure);
-  cairo_surface_destroy(scratch);
+  for (const std::string& c : classes) label_w = std::max(label_w, detail::measure_text(c, 11));
   const double cell = 40, left = label_w + 40, top = 60;
   const double width = left + cell * static_cast<double>(n) + 20, height = top + cell * static_cast<double>(n) + 40 + label_w;
   detail::Canvas canvas(path, width, height);

@@ -35,7 +35,8 @@ SectionLayout layout(const Section& s, double cell) {
     title_lines = std::max(title_lines, lines(p.title).size());
   }
   l.title_h = static_cast<double>(title_lines) * kLine + (title_lines ? 3 : 0);
-  l.width = static_cast<double>(l.columns) * (cell + kGap) - kGap;
+  l.width = std::max(static_cast<double>(l.columns) * (cell + kGap) - kGap,
+                     s.title.empty() ? 0.0 : detail::measure_text(s.title, kSectionFont, true));
   l.height = (s.title.empty() ? 0 : kSectionFont + 8) + static_cast<double>(l.rows) * (l.title_h + l.image_h + kGap);
   return l;
 }
@@ -78,6 +79,7 @@ void save_figure(const std::string& path, const std::vector<Section>& sections, 
     }
   }
   const double title_h = options.title.empty() ? 0 : kTitleFont + 10;
+  if (!options.title.empty()) width = std::max(width, detail::measure_text(options.title, kTitleFont, true));
   detail::Canvas canvas(path, width + 2 * kMargin, height + title_h + 2 * kMargin);
   cairo_t* cr = canvas.cr();
   if (!options.title.empty()) {

@@ -106,7 +106,7 @@ TEST(Summary, ResidualTakesTheLargerPath) {
   EXPECT_EQ(row(s, "skip").field->jump_str(), "2");
   EXPECT_EQ(row(s, "out").field->rf_str(), "7");
   EXPECT_EQ(row(s, "out").field->jump_str(), "2");
-  EXPECT_FALSE(model.is_training()) << "summary leaves the mode as it found it";
+  EXPECT_TRUE(model.is_training()) << "summary runs in eval mode and restores the mode it found";
 }
 
 TEST(Summary, ConcatTakesTheLargerBranch) {

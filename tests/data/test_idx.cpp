@@ -124,10 +124,10 @@ TEST(Idx, SyntheticDatasetSplitsAndPixels) {
 }
 
 TEST(Idx, NormalizeIsPerChannel) {
-  Normalize norm({0.5f, 0.25f}, {0.5f, 0.25f});
+  transforms::Normalize norm({0.5f, 0.25f}, {0.5f, 0.25f});
   Tensor out = norm(from_vector(std::vector<float>{0.5f, 1.0f, 0.25f, 0.0f}, Shape{2, 1, 2}));
   EXPECT_EQ(out.to_vector<float>(), (std::vector<float>{0.0f, 1.0f, 0.0f, -1.0f}));
-  EXPECT_THROW(Normalize({0.5f}, {0.0f}), Error);
+  EXPECT_THROW(transforms::Normalize({0.5f}, {0.0f}), Error);
   EXPECT_THROW(norm(zeros(Shape{3, 2, 2})), Error);
 }
 
@@ -185,7 +185,9 @@ TEST(Idx, CountMismatchAndMissingFiles) {
 
 TEST(Idx, NamedDatasets) {
   EXPECT_EQ(dataset_info("fashion-mnist").default_dir, "/usr/share/datasets/fashion-mnist");
-  EXPECT_FLOAT_EQ(dataset_info("mnist").mean, 0.1307f);
-  EXPECT_FLOAT_EQ(dataset_info("fashion-mnist").std, 0.3530f);
-  EXPECT_NE(error_of([] { dataset_info("cifar100"); }).find("known: mnist, fashion-mnist"), std::string::npos);
+  EXPECT_FLOAT_EQ(dataset_info("mnist").mean[0], 0.1307f);
+  EXPECT_FLOAT_EQ(dataset_info("fashion-mnist").std[0], 0.3530f);
+  EXPECT_EQ(dataset_info("cifar10").mean.size(), 3u);
+  EXPECT_NE(error_of([] { dataset_info("svhn"); }).find("known: mnist, fashion-mnist, cifar10, cifar100"),
+            std::string::npos);
 }

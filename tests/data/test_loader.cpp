@@ -20,17 +20,12 @@ class CountingDataset : public Dataset {
  public:
   explicit CountingDataset(int64_t n, int64_t fail_at = -1) : n_(n), fail_at_(fail_at) {}
   int64_t size() const override { return n_; }
-  Shape image_shape() const override { return Shape{1, 2, 2}; }
-  Example get(int64_t i) const override {
-    Example e{Tensor::empty(image_shape()), 0};
-    get_into(i, e.image.data<float>(), &e.label);
-    return e;
-  }
-  void get_into(int64_t i, float* image, int64_t* label) const override {
+  int64_t get_into(int64_t i, Image& out, SampleRng&) const override {
     CNN_CHECK(i != fail_at_, "CountingDataset: sample {} is broken", i);
-    for (int k = 0; k < 4; ++k) image[k] = static_cast<float>(i);
-    *label = i;
+    out.reset_values(1, 2, 2);
+    std::fill(out.values.begin(), out.values.end(), static_cast<float>(i));
     ++built;
+    return i;
   }
   mutable std::atomic<int64_t> built{0};
 

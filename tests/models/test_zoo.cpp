@@ -4,23 +4,12 @@
 #include <cnn/io.h>
 #include <cnn/models.h>
 
-#include <cmath>
-#include <fstream>
-#include <nlohmann/json.hpp>
-
+#include "formula_weights.h"
 #include "test_util.h"
 
 using namespace cnn;
 
 namespace {
-
-const nlohmann::json& zoo() {
-  static const nlohmann::json j = [] {
-    std::ifstream in(std::string(CNN_FIXTURES_DIR) + "/zoo.json");
-    return nlohmann::json::parse(in);
-  }();
-  return j;
-}
 
 std::string error_of(const std::function<void()>& f) {
   try {
@@ -32,68 +21,12 @@ std::string error_of(const std::function<void()>& f) {
   return "";
 }
 
-// Note [Formula weights]: u = ((i * 2654435761 + seed * 40503) mod 2^32) / 2^32 for element i, the same integer
-// and double arithmetic as gen_zoo.py, so both sides hold bit-identical float weights without a weights file.
-Tensor formula(const Shape& shape, const std::string& name, int64_t seed) {
-  Tensor t = Tensor::empty(shape);
-  float* v = t.data<float>();
-  int64_t fan_in = 0;
-  if (shape.dim() >= 2) fan_in = shape.numel() / shape[0];
-  const bool positive = name.ends_with("running_var") || name.ends_with("weight");
-  for (int64_t i = 0; i < t.numel(); ++i) {
-    const uint64_t h = (static_cast<uint64_t>(i) * 2654435761ull + static_cast<uint64_t>(seed) * 40503ull) % 4294967296ull;
-    const double u = static_cast<double>(h) / 4294967296.0;
-    double value;
-    if (fan_in > 0)
-      value = (2 * u - 1) * std::sqrt(6.0 / static_cast<double>(fan_in));
-    else
-      value = positive ? 0.5 + u : 0.2 * (2 * u - 1);
-    v[i] = static_cast<float>(value);
-  }
-  return t;
-}
-
-void fill_formula(Module& model) {
-  NoGradGuard no_grad;
-  int64_t k = 0;
-  for (const auto& [name, t] : model.state_dict()) {
-    ++k;
-    if (t.dtype() == DType::f32) Tensor(t).copy_(formula(t.shape(), name, k));
-  }
-}
-
 models::ModelOptions options_from(const nlohmann::json& j) {
   models::ModelOptions o;
   if (j.contains("num_classes")) o.num_classes = j["num_classes"].get<int64_t>();
   if (j.contains("width_mult")) o.width_mult = j["width_mult"].get<double>();
   if (j.contains("cifar_stem")) o.cifar_stem = j["cifar_stem"].get<bool>();
   return o;
-}
-
-// max |actual - expected| / max |expected|: relative to the output's scale, as docs/zoo.md reports it.
-double max_relative_diff(const Tensor& actual, const Tensor& expected) {
-  const Tensor a = actual.contiguous(), e = expected.contiguous();
-  double diff = 0, scale = 0;
-  for (int64_t i = 0; i < e.numel(); ++i) {
-    diff = std::max(diff, std::abs(static_cast<double>(a.data<float>()[i]) - e.data<float>()[i]));
-    scale = std::max(scale, std::abs(static_cast<double>(e.data<float>()[i])));
-  }
-  return diff / scale;
-}
-
-// The model's state_dict keys and shapes must equal the fixture's, in order, and so must the parameter count.
-void expect_keys(const Module& model, const std::string& case_name, int64_t expected_params) {
-  const nlohmann::json& c = zoo()[case_name];
-  const StateDict sd = model.state_dict();
-  ASSERT_EQ(sd.size(), c["keys"].size()) << case_name;
-  size_t i = 0;
-  for (const auto& [name, t] : sd) {
-    const auto& expected = c["keys"][i++];
-    ASSERT_EQ(name, expected[0].get<std::string>()) << case_name << " key " << i - 1;
-    EXPECT_EQ(t.shape(), Shape(expected[1].get<std::vector<int64_t>>())) << case_name << " " << name;
-  }
-  EXPECT_EQ(model.num_parameters(), c["params"].get<int64_t>()) << case_name;
-  EXPECT_EQ(model.num_parameters(), expected_params) << case_name;
 }
 
 struct CountCase {
@@ -105,7 +38,9 @@ class ZooKeys : public ::testing::TestWithParam<CountCase> {};
 
 TEST_P(ZooKeys, TorchvisionNamesShapesAndCounts) {
   const CountCase& c = GetParam();
-  expect_keys(*models::create(c.model), "keys_" + c.model, c.params);
+  ModulePtr model = models::create(c.model);
+  EXPECT_TRUE(test::same_keys(*model, "keys_" + c.model));
+  EXPECT_EQ(model->num_parameters(), c.params);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -123,24 +58,27 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& info) { return info.param.model; });
 
 TEST(Zoo, OptionsChangeKeysAsTorchvision) {
-  expect_keys(*models::googlenet({.aux_logits = true}), "keys_googlenet_aux", 13'004'888);
-  expect_keys(*models::mobilenet_v2({.num_classes = 10, .width_mult = 0.35}), "keys_mobilenet_v2_w035", 408'938);
+  auto aux = models::googlenet({.aux_logits = true});
+  EXPECT_TRUE(test::same_keys(*aux, "keys_googlenet_aux"));
+  EXPECT_EQ(aux->num_parameters(), 13'004'888);
+  auto narrow = models::mobilenet_v2({.num_classes = 10, .width_mult = 0.35});
+  EXPECT_TRUE(test::same_keys(*narrow, "keys_mobilenet_v2_w035"));
 }
 
 class ZooParity : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ZooParity, EvalOutputEqualsTorchvision) {
   const std::string case_name = "parity_" + GetParam();
-  const nlohmann::json& c = zoo()[case_name];
+  const nlohmann::json& c = test::zoo_fixture()[case_name];
   ModulePtr model = models::create(c["model"].get<std::string>(), options_from(c["options"]));
-  fill_formula(*model);
+  test::fill_formula(*model);
   model->eval();
   NoGradGuard no_grad;
   const Shape in(c["input_shape"].get<std::vector<int64_t>>());
-  const Tensor y = (*model)(formula(in, "input", 0));
+  const Tensor y = (*model)(test::formula_input(in));
   const Tensor expected = test::fixture("zoo", case_name, "output");
   ASSERT_EQ(y.shape(), expected.shape());
-  const double rel = max_relative_diff(y, expected);
+  const double rel = test::max_relative_diff(y, expected);
   EXPECT_LE(rel, 1e-4) << case_name;
   std::printf("[ parity   ] %-22s max relative difference %.2e\n", GetParam().c_str(), rel);
 }
@@ -148,8 +86,8 @@ TEST_P(ZooParity, EvalOutputEqualsTorchvision) {
 INSTANTIATE_TEST_SUITE_P(Zoo, ZooParity,
                          ::testing::Values("resnet18", "resnet18_cifar_stem", "resnet50", "resnext50_32x4d",
                                            "mobilenet_v2", "densenet121", "googlenet", "shufflenet_v2_x1_0",
-                                           "squeezenet1_0", "efficientnet_b0", "alexnet", "vgg11_bn",
-                                           "simplecnn_cifar", "vgg_style", "resnet18_cifar"));
+                                           "squeezenet1_0", "efficientnet_b0", "alexnet", "simplecnn_cifar",
+                                           "vgg_style", "resnet18_cifar"));
 
 TEST(Zoo, WeightsWrittenByPyTorchGiveItsOutput) {
   auto model = models::mobilenet_v2({.num_classes = 10, .width_mult = 0.35});
@@ -158,22 +96,25 @@ TEST(Zoo, WeightsWrittenByPyTorchGiveItsOutput) {
   const StateDict io = load_safetensors(std::string(CNN_FIXTURES_DIR) + "/zoo_mobilenet_v2_io.safetensors");
   NoGradGuard no_grad;
   const Tensor y = (*model)(*io.find("input"));
-  EXPECT_LE(max_relative_diff(y, *io.find("output")), 1e-4);
+  EXPECT_LE(test::max_relative_diff(y, *io.find("output")), 1e-4);
   EXPECT_EQ(y.shape(), (Shape{2, 10}));
 }
 
 TEST(Zoo, CourseModelsCountsAndShapes) {
-  EXPECT_EQ(models::mobilenet_v1()->num_parameters(), 4'231'976);
-  EXPECT_EQ(models::alexnet_original()->num_parameters(), 60'965'224);
-  EXPECT_EQ(models::nin()->num_parameters(), 966'986);
-  const std::pair<std::string, Shape> cases[] = {{"mobilenet_v1", {1, 3, 224, 224}}, {"nin", {2, 3, 32, 32}},
-                                                 {"alexnet_original", {1, 3, 224, 224}},
-                                                 {"resnet50_cifar", {1, 3, 32, 32}}};
+  struct Case {
+    std::string name;
+    int64_t params_1000, fc_in;  // parameters with 1000 classes; inputs of the last layer
+    Shape input;
+  };
+  const Case cases[] = {{"mobilenet_v1", 4'231'976, 1024, {1, 3, 224, 224}},
+                        {"alexnet_original", 60'965'224, 4096, {1, 3, 224, 224}},
+                        {"nin", 966'986, 192, {2, 3, 32, 32}}};
   NoGradGuard no_grad;
-  for (const auto& [name, in] : cases) {
-    ModulePtr model = models::create(name, {.num_classes = 7});
+  for (const auto& c : cases) {
+    ModulePtr model = models::create(c.name, {.num_classes = 7});
+    EXPECT_EQ(model->num_parameters(), c.params_1000 - (c.fc_in + 1) * (1000 - 7)) << c.name;
     model->eval();
-    EXPECT_EQ((*model)(zeros(in)).shape(), (Shape{in[0], 7})) << name;
+    EXPECT_EQ((*model)(zeros(c.input)).shape(), (Shape{c.input[0], 7})) << c.name;
   }
 }
 
@@ -183,7 +124,8 @@ TEST(Zoo, MobileNetV1MultipliersAlphaAndRho) {
   EXPECT_EQ(full_rho->num_parameters(), 4'231'976) << "rho changes the input, not the network";
   EXPECT_EQ(half->num_parameters(), 1'331'592);
   EXPECT_EQ(models::default_input_shape("mobilenet_v1", {.resolution_mult = 0.714}), (Shape{3, 160, 160}));
-  EXPECT_NE(half->str().find("MobileNetV1(\n  alpha=0.5, rho=0.714 (designed for 160x160 inputs)"), std::string::npos)
+  EXPECT_NE(half->str().find("MobileNetV1(\n  alpha=0.5, rho=0.714 (designed for 160x160 inputs)"),
+            std::string::npos)
       << half->str();
   NoGradGuard no_grad;
   half->eval();
@@ -192,8 +134,8 @@ TEST(Zoo, MobileNetV1MultipliersAlphaAndRho) {
 
 TEST(Zoo, EveryModelTakesNumClassesAndInChannels) {
   NoGradGuard no_grad;
-  for (const std::string name : {"resnet18", "mobilenet_v2", "densenet121", "googlenet", "shufflenet_v2_x1_0",
-                                 "squeezenet1_1", "efficientnet_b0", "vgg_style", "nin", "resnet18_cifar"}) {
+  for (const std::string name : {"mobilenet_v2", "googlenet", "shufflenet_v2_x0_5", "squeezenet1_1",
+                                 "efficientnet_b0", "vgg_style", "nin", "mobilenet_v1"}) {
     ModulePtr model = models::create(name, {.num_classes = 5, .in_channels = 1});
     model->eval();
     EXPECT_EQ((*model)(zeros({1, 1, 64, 64})).shape(), (Shape{1, 5})) << name;
@@ -216,8 +158,8 @@ TEST(Zoo, DefaultsAndRefusedOptions) {
 
 TEST(Zoo, PrintsLikeTorchvision) {
   const std::string text = models::resnet18()->str();
-  EXPECT_EQ(text.rfind("ResNet(\n  (conv1): Conv2d(3, 64, kernel_size=(7, 7), stride=(2, 2), padding=(3, 3), bias=False)", 0),
-            0u)
+  EXPECT_EQ(text.rfind("ResNet(\n  (conv1): Conv2d(3, 64, kernel_size=(7, 7), stride=(2, 2), padding=(3, 3), "
+                       "bias=False)", 0), 0u)
       << text;
   EXPECT_NE(text.find("(downsample): Sequential(\n        (0): Conv2d(64, 128, kernel_size=(1, 1), stride=(2, 2), "
                       "bias=False)"),
@@ -229,8 +171,9 @@ TEST(Zoo, PrintsLikeTorchvision) {
 }
 
 TEST(Zoo, ErrorsNameTheLayer) {
-  const std::string msg = error_of([] { (*models::resnet18())(zeros({1, 1, 32, 32})); });
+  const std::string msg = error_of([] { (*models::resnet18_cifar())(zeros({1, 1, 32, 32})); });
   EXPECT_EQ(msg.rfind("conv1 (Conv2d): ", 0), 0u) << msg;
+  EXPECT_NE(msg.find("[1, 1, 32, 32]"), std::string::npos) << msg;
 }
 
 }  // namespace

@@ -23,10 +23,10 @@ const nlohmann::json& fixtures() {
 }
 
 // Two groups as the fixture's: lr 0.1 and 0.01 (SGD with momentum 0.9, or Adam).
-struct Setup {
+struct Groups {
   Tensor a = zeros({2}).requires_grad_(), b = zeros({3}).requires_grad_();
   std::unique_ptr<Optimizer> opt;
-  explicit Setup(bool adam = false) {
+  explicit Groups(bool adam = false) {
     if (adam)
       opt = std::make_unique<Adam>(std::vector<ParamGroup<AdamOptions>>{{{a}, {.lr = 0.1}}, {{b}, {.lr = 0.01}}});
     else
@@ -50,7 +50,7 @@ double momentum_of(const Optimizer& opt, size_t g) {
 void check(const std::string& name, const Make& make, bool adam = false) {
   SCOPED_TRACE(name);
   const nlohmann::json& c = fixtures().at(name);
-  Setup s(adam);
+  Groups s(adam);
   auto sched = make(*s.opt);
   for (size_t k = 0; k < c["lrs"].size(); ++k) {
     if (k > 0) {
@@ -116,7 +116,7 @@ TEST(Schedulers, PlateauMatchesPyTorch) {
                            .mode = "min", .factor = 0.5, .patience = 2, .cooldown = 1, .min_lr = {1e-3, 1e-4}}));
   check("plateau_max_abs", make<ReduceLROnPlateau>(ReduceLROnPlateauOptions{
                                .mode = "max", .factor = 0.3, .patience = 1, .threshold = 0.01, .threshold_mode = "abs"}));
-  Setup s;
+  Groups s;
   ReduceLROnPlateau plateau(*s.opt);
   EXPECT_TRUE(plateau.needs_metric());
   EXPECT_THROW(plateau.step(), Error);
@@ -126,12 +126,12 @@ TEST(Schedulers, PlateauMatchesPyTorch) {
 void check_resume(const std::string& name, const Make& make, bool adam = false) {
   SCOPED_TRACE(name);
   const nlohmann::json& c = fixtures().at(name);
-  Setup first(adam);
+  Groups first(adam);
   auto sched = make(*first.opt);
   for (int k = 0; k < 12; ++k) sched->step();
   const SchedulerState saved = sched->state_dict();
   const OptimizerState opt_state = first.opt->full_state();
-  Setup second(adam);
+  Groups second(adam);
   auto resumed = make(*second.opt);
   second.opt->load_full_state(opt_state);
   resumed->load_state_dict(saved);
@@ -152,7 +152,7 @@ TEST(Schedulers, StateDictResumes) {
     return chain(o, make<LinearLR>(LinearLROptions{.start_factor = 0.01, .total_iters = 5}),
                  make<CosineAnnealingLR>(CosineAnnealingLROptions{.T_max = 25, .eta_min = 1e-5}), 5);
   });
-  Setup s;
+  Groups s;
   StepLR step(*s.opt, {.step_size = 2});
   EXPECT_THROW(step.load_state_dict({{"last_epoch", 3}}), Error);
 }
@@ -167,14 +167,14 @@ TEST(SchedulerFactory, TimmFlagsMapToTorchSchedules) {
   check("step", [](Optimizer& o) {
     return create_scheduler({.sched = "step", .epochs = 30, .decay_epochs = 7, .decay_rate = 0.5}, o).scheduler;
   });
-  Setup s;
+  Groups s;
   ScheduleHandle h = create_scheduler({.sched = "onecycle", .epochs = 3, .steps_per_epoch = 10}, *s.opt);
   EXPECT_TRUE(h.per_step);
-  EXPECT_FALSE(create_scheduler({.sched = "none", .epochs = 3}, *Setup().opt).scheduler);
-  EXPECT_TRUE(create_scheduler({.sched = "plateau", .epochs = 3}, *Setup().opt).scheduler->needs_metric());
-  EXPECT_THROW(create_scheduler({.sched = "cosinus", .epochs = 3}, *Setup().opt), Error);
-  EXPECT_THROW(create_scheduler({.sched = "cosine", .epochs = 3, .warmup_epochs = 3}, *Setup().opt), Error);
-  EXPECT_THROW(create_scheduler({.sched = "plateau", .epochs = 3, .warmup_epochs = 1}, *Setup().opt), Error);
+  EXPECT_FALSE(create_scheduler({.sched = "none", .epochs = 3}, *Groups().opt).scheduler);
+  EXPECT_TRUE(create_scheduler({.sched = "plateau", .epochs = 3}, *Groups().opt).scheduler->needs_metric());
+  EXPECT_THROW(create_scheduler({.sched = "cosinus", .epochs = 3}, *Groups().opt), Error);
+  EXPECT_THROW(create_scheduler({.sched = "cosine", .epochs = 3, .warmup_epochs = 3}, *Groups().opt), Error);
+  EXPECT_THROW(create_scheduler({.sched = "plateau", .epochs = 3, .warmup_epochs = 1}, *Groups().opt), Error);
 }
 
 }  // namespace

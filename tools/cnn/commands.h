@@ -24,8 +24,11 @@ inline CLI::Validator number_check(const std::string& kind) {
       kind);
 }
 
-/// cnn train: trains a model on MNIST or Fashion-MNIST, writing metrics.json and model.safetensors.
+/// cnn train: trains a classifier (train.cpp, train_args.cpp), writing metrics.json, model.safetensors,
+/// last.ckpt, best.ckpt and config.json.
 void add_train_command(CLI::App& app);
+/// cnn eval: loss, top-1/top-5, per-class accuracy and the confusion matrix of trained weights (eval.cpp).
+void add_eval_command(CLI::App& app);
 /// cnn summary: one row per layer (name, type, output shape, parameters, MACs, memory, receptive field) and totals.
 void add_summary_command(CLI::App& app);
 /// cnn viz: filters, features, saliency, gradcam, rf, conv-params, transpose, autoencoder (viz.cpp).

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "cnn (cnnkit) 0.1.0");
   cnn::cli::add_train_command(app);
+  cnn::cli::add_eval_command(app);
   cnn::cli::add_summary_command(app);
   cnn::cli::add_viz_command(app);
   cnn::cli::add_report_command(app);
@@ -23,7 +24,7 @@ int main(int argc, char** argv) {
     const auto known = app.get_subcommands([&](CLI::App* sub) { return argc > 1 && sub->get_name() == argv[1]; });
     if (argc > 1 && argv[1][0] != '-' && known.empty())
       throw cnn::Error(
-          fmt::format("unknown command '{}'; the commands are train, summary, rf and shape (see cnn --help)", argv[1]));
+          fmt::format("unknown command '{}'; the commands are train, eval, summary, rf and shape (see cnn --help)", argv[1]));
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version

@@ -15,15 +15,18 @@ std::string format_duration(double seconds) {
   return fmt::format("{}:{:02}", s / 60, s % 60);
 }
 
-Progress::Progress(int64_t log_interval)
-    : tty_(isatty(STDERR_FILENO) != 0), log_interval_(std::max<int64_t>(log_interval, 1)) {}
+Progress::Progress(int64_t log_interval, bool quiet)
+    : tty_(isatty(STDERR_FILENO) != 0), quiet_(quiet), log_interval_(std::max<int64_t>(log_interval, 0)) {}
 
 void Progress::update(const StepInfo& s) {
+  if (quiet_) return;
   const double eta = s.step > 0 ? s.seconds / double(s.step) * double(s.steps - s.step) : 0.0;
-  const std::string stats = fmt::format("loss {:.4f}  acc {:6.2f}%  {:6.0f} img/s  ETA {}", s.loss, 100.0 * s.accuracy,
-                                        s.images_per_second, format_duration(eta));
+  const std::string stats =
+      fmt::format("loss {:.4f}  acc {:6.2f}%  lr {:.3g}  {:6.0f} img/s  {} {}", s.loss, 100.0 * s.accuracy, s.lr,
+                  s.images_per_second, s.step == s.steps ? "time" : "ETA",
+                  format_duration(s.step == s.steps ? s.seconds : eta));
   if (!tty_) {
-    if (s.step % log_interval_ == 0 || s.step == s.steps)
+    if (s.step == s.steps || (log_interval_ > 0 && s.step % log_interval_ == 0))
       fmt::print(stderr, "epoch {}/{}  step {}/{}  {}\n", s.epoch + 1, s.epochs, s.step, s.steps, stats);
     return;
   }

@@ -1,143 +1,168 @@
-// `cnn train`: flags as timm's train.py, then data, model, optimiser and fit(); results on stdout,
-// progress on stderr, metrics.json + model.safetensors in --output. Not the loop itself (library's fit()).
+// `cnn train`: settings from flags and --config, then data, model, optimiser (timm's no-decay groups), schedule
+// and fit(); results on stdout, progress on stderr, metrics.json, model.safetensors, last.ckpt, best.ckpt and
+// config.json in --output. Not the loop itself (the library's fit()).
 #include <cnn/analysis.h>
 #include <cnn/backend.h>
-#include <cnn/data.h>
+#include <cnn/checkpoint.h>
 #include <cnn/models.h>
+#include <cnn/optim_utils.h>
 #include <cnn/random.h>
+#include <cnn/scheduler_factory.h>
 #include <cnn/train.h>
+#include <cnn/viz_report.h>
 #include <fmt/format.h>
 
+#include <filesystem>
+#include <fstream>
 #include <memory>
-#include <nlohmann/json.hpp>
-#include <optional>
 
 #include "commands.h"
+#include "json_config.h"
 #include "progress.h"
+#include "train_args.h"
 
 namespace cnn::cli {
 
 namespace {
 
-struct TrainArgs {
-  std::string model = "simplecnn";
-  std::string dataset = "mnist";
-  std::string data_dir;
-  int64_t epochs = 5;
-  int64_t batch_size = 64;
-  std::string opt = "adam";
-  std::optional<double> lr;
-  double momentum = 0.9;
-  double weight_decay = 0.0;
-  uint64_t seed = 42;
-  int threads = 0;
-  std::string backend;
-  std::string output;
-  int64_t log_interval = 50;
-};
+namespace fs = std::filesystem;
 
-std::unique_ptr<Optimizer> make_optimizer(const TrainArgs& a, const std::vector<Tensor>& params, double lr) {
+std::unique_ptr<Optimizer> make_optimizer(const TrainArgs& a, const Module& model) {
+  const double lr = a.resolved_lr(), wd = a.weight_decay;
   if (a.opt == "sgd")
-    return std::make_unique<SGD>(params, SGDOptions{.lr = lr, .momentum = a.momentum, .weight_decay = a.weight_decay});
-  return std::make_unique<Adam>(params, AdamOptions{.lr = lr, .weight_decay = a.weight_decay});
+    return std::make_unique<SGD>(
+        param_groups_weight_decay(model, SGDOptions{.lr = lr, .momentum = a.momentum, .weight_decay = wd}));
+  if (a.opt == "adamw")
+    return std::make_unique<AdamW>(param_groups_weight_decay(
+        model, AdamWOptions{.lr = lr, .eps = a.opt_eps.value_or(1e-8), .weight_decay = wd}));
+  if (a.opt == "rmsprop")
+    return std::make_unique<RMSprop>(param_groups_weight_decay(
+        model, RMSpropOptions{.lr = lr, .eps = a.opt_eps.value_or(1e-8), .weight_decay = wd, .momentum = a.momentum}));
+  return std::make_unique<Adam>(
+      param_groups_weight_decay(model, AdamOptions{.lr = lr, .eps = a.opt_eps.value_or(1e-8), .weight_decay = wd}));
 }
 
-void run_train(const TrainArgs& a) {
+std::string default_output(const TrainArgs& a) {
+  std::error_code ec;
+  if (!a.resume.empty() && fs::is_directory(a.resume, ec)) return a.resume;
+  if (!a.resume.empty()) return fs::path(a.resume).parent_path().string();
+  std::string name = a.dataset;
+  for (char& c : name)
+    if (c == '/' || c == ':') c = '_';
+  return fmt::format("runs/{}-{}", a.model, name);
+}
+
+void write_config(const std::string& output, const nlohmann::ordered_json& config) {
+  fs::create_directories(output);
+  const std::string path = (fs::path(output) / "config.json").string();
+  std::ofstream out(path);
+  out << config.dump(2) << "\n";
+  CNN_CHECK(out.good(), "train: cannot write {}\nHINT: check that --output is writable", path);
+}
+
+void print_eval(const char* what, const EvalResult& r) {
+  fmt::print("{}: loss {:.4f}  top-1 {:.2f}%  top-5 {:.2f}%  ({} images)\n", what, r.loss, 100 * r.accuracy,
+             100 * r.top5, r.samples);
+}
+
+void run_train(TrainArgs a) {
   if (!a.backend.empty()) set_backend(a.backend);
   if (a.threads > 0) set_num_threads(a.threads);
   manual_seed(a.seed);
-  const double lr = a.lr.value_or(a.opt == "sgd" ? 0.01 : 0.001);
-  const DatasetInfo info = dataset_info(a.dataset);
-  const std::string dir = a.data_dir.empty() ? info.default_dir : a.data_dir;
-  auto train_set = load_dataset(a.dataset, dir, true);
-  auto test_set = load_dataset(a.dataset, dir, false);
-  DataLoader train_loader(train_set, {.batch_size = a.batch_size, .shuffle = true, .seed = a.seed});
-  DataLoader test_loader(test_set, {.batch_size = a.batch_size});
+  const DatasetSpec spec = parse_dataset(a.dataset, a.data_dir);
+  const DataSplits data = open_splits(spec, a.augment, a.val_split, a.seed);
+  const DataLoaderOptions loader_options{.batch_size = a.batch_size, .seed = a.seed, .num_workers = a.workers};
+  DataLoader train_loader(data.train, {.batch_size = a.batch_size, .shuffle = true, .seed = a.seed,
+                                       .num_workers = a.workers});
+  DataLoader val_loader(data.val ? data.val : data.test, loader_options);
 
-  const models::ModelOptions model_options{.num_classes = static_cast<int64_t>(info.classes.size()),
-                                           .in_channels = train_set->image_shape()[0]};
-  ModulePtr model = models::create(a.model, model_options);
-  std::unique_ptr<Optimizer> optimizer = make_optimizer(a, model->parameters(), lr);
-  const std::string output = a.output.empty() ? fmt::format("runs/{}-{}", a.model, a.dataset) : a.output;
+  const int64_t classes = a.num_classes > 0 ? a.num_classes : static_cast<int64_t>(data.classes.size());
+  CNN_CHECK(classes > 0, "train: cannot tell the number of classes of {}\nHINT: pass --num-classes", a.dataset);
+  ModulePtr model = models::create(a.model, {.num_classes = classes, .in_channels = data.raw_shape[0]});
+  std::unique_ptr<Optimizer> optimizer = make_optimizer(a, *model);
+  ScheduleHandle schedule = create_scheduler({.sched = a.sched,
+                                              .epochs = a.epochs,
+                                              .steps_per_epoch = train_loader.size(),
+                                              .warmup_epochs = a.warmup_epochs,
+                                              .warmup_lr = a.warmup_lr,
+                                              .min_lr = a.min_lr,
+                                              .decay_epochs = a.decay_epochs,
+                                              .decay_rate = a.decay_rate,
+                                              .decay_milestones = a.decay_milestones,
+                                              .patience_epochs = a.patience_epochs,
+                                              .plateau_mode = a.eval_metric == "loss" ? "min" : "max"},
+                                             *optimizer);
+  a.output = a.output.empty() ? default_output(a) : a.output;
+  a.num_classes = classes;
+  a.augment.img_size = data.raw_shape[2];
+  a.threads = get_num_threads();
+  a.backend = backend().name();
+  a.data_dir = spec.dir;
+  const nlohmann::ordered_json config = resolved_config(a);
+  write_config(a.output, config);
 
-  fmt::print("cnn train: {} ({} parameters) on {} from {}: {} train / {} test images\n", a.model,
-             with_thousands(model->num_parameters()), a.dataset, dir, train_set->size(), test_set->size());
-  fmt::print("  backend {}, {} threads, {} lr {}{}, weight decay {}, batch {}, {} epoch{}, seed {}\n", backend().name(),
-             get_num_threads(), a.opt, lr, a.opt == "sgd" ? fmt::format(" momentum {}", a.momentum) : "",
-             a.weight_decay, a.batch_size, a.epochs, a.epochs == 1 ? "" : "s", a.seed);
+  fmt::print("cnn train: {} ({} parameters) on {} from {}: {} train / {} {} images, {} classes\n", a.model,
+             with_thousands(model->num_parameters()), a.dataset, spec.dir, data.train->size(),
+             data.val ? data.val->size() : data.test->size(), data.val ? "validation" : "test", classes);
+  fmt::print("  backend {}, {} threads, {} workers; {} lr {}{}, weight decay {}, schedule {}{}; batch {}, {} epoch{}, "
+             "seed {}\n",
+             backend().name(), get_num_threads(), a.workers, a.opt, a.resolved_lr(),
+             a.opt == "sgd" || a.opt == "rmsprop" ? fmt::format(" momentum {}", a.momentum) : "", a.weight_decay,
+             a.sched, a.warmup_epochs > 0 ? fmt::format(" after {} warm-up epochs", a.warmup_epochs) : "",
+             a.batch_size, a.epochs, a.epochs == 1 ? "" : "s", a.seed);
+  if (!a.resume.empty()) fmt::print("  resuming from {}\n", resolve_checkpoint_path(a.resume));
   std::fflush(stdout);
 
-  nlohmann::ordered_json config{{"model", a.model},
-                                {"dataset", a.dataset},
-                                {"data_dir", dir},
-                                {"epochs", a.epochs},
-                                {"batch_size", a.batch_size},
-                                {"opt", a.opt},
-                                {"lr", lr},
-                                {"momentum", a.momentum},
-                                {"weight_decay", a.weight_decay},
-                                {"seed", a.seed},
-                                {"threads", get_num_threads()},
-                                {"backend", backend().name()},
-                                {"num_parameters", model->num_parameters()}};
-  Progress progress(a.log_interval);
+  nlohmann::ordered_json metrics_config = config;
+  metrics_config["num_parameters"] = model->num_parameters();
+  Progress progress(a.log_interval, a.quiet);
   auto print_epoch = [&progress, &a](const EpochMetrics& m) {
     progress.finish();
-    fmt::print("epoch {}/{}: train loss {:.4f} acc {:.2f}% | test loss {:.4f} acc {:.2f}% | {:.1f} s, {:.0f} img/s\n",
-               m.epoch, a.epochs, m.train_loss, 100 * m.train_acc, m.test_loss, 100 * m.test_acc, m.seconds,
-               m.images_per_second);
+    fmt::print("epoch {}/{}: train loss {:.4f} acc {:.2f}% | {} loss {:.4f} acc {:.2f}% | lr {:.4g} | {:.1f} s, "
+               "{:.0f} img/s\n",
+               m.epoch, a.epochs, m.train_loss, 100 * m.train_acc, a.val_split > 0 ? "val" : "test", m.test_loss,
+               100 * m.test_acc, m.lr, m.seconds, m.images_per_second);
     std::fflush(stdout);
   };
-  const FitOptions fit_options{.epochs = a.epochs,
-                               .output_dir = output,
-                               .config_json = config.dump(),
-                               .on_step = [&progress](const StepInfo& s) { progress.update(s); },
-                               .on_epoch = print_epoch};
-  fit(*model, train_loader, test_loader, *optimizer, fit_options);
-  fmt::print("saved {0}/metrics.json and {0}/model.safetensors\n", output);
+  const FitResult result = fit(*model, train_loader, val_loader, *optimizer,
+                               {.epochs = a.epochs,
+                                .output_dir = a.output,
+                                .config_json = metrics_config.dump(),
+                                .on_step = [&progress](const StepInfo& s) { progress.update(s); },
+                                .on_epoch = print_epoch,
+                                .scheduler = schedule.scheduler.get(),
+                                .scheduler_per_step = schedule.per_step,
+                                .clip_grad = a.clip_grad.value_or(0.0),
+                                .label_smoothing = a.smoothing,
+                                .monitor = a.eval_metric,
+                                .early_stopping = {.patience = a.early_stop},
+                                .resume = a.resume});
+  if (result.stopped_early)
+    fmt::print("early stop: no improvement of {} for {} epochs; best epoch {} ({:.4g}), its weights restored\n",
+               a.eval_metric, a.early_stop, result.best_epoch, result.best_value);
+  if (data.val) {
+    DataLoader test_loader(data.test, loader_options);
+    print_eval("test", evaluate(*model, test_loader));
+  }
+  fmt::print("saved {0}/metrics.json, {0}/model.safetensors, {0}/last.ckpt, {0}/best.ckpt (epoch {1}) and "
+             "{0}/config.json\n",
+             a.output, result.best_epoch);
+  fmt::print("wrote {}\n", viz::write_report(a.output));
 }
 
 }  // namespace
 
 void add_train_command(CLI::App& app) {
   auto args = std::make_shared<TrainArgs>();
-  CLI::App* cmd = app.add_subcommand("train",
-                                     "Train a model on MNIST or Fashion-MNIST (cross-entropy), evaluating "
-                                     "on the test split after each epoch.");
-  cmd->add_option("--model", args->model, "Model name")->check(CLI::IsMember(models::names()))->capture_default_str();
-  cmd->add_option("--dataset", args->dataset, "Dataset name")
-      ->check(CLI::IsMember(dataset_names()))
-      ->capture_default_str();
-  cmd->add_option("--data-dir", args->data_dir,
-                  "Folder with the IDX files (train-*/t10k-*); default: $CNN_DATA_DIR/mnist (else data/mnist) for "
-                  "mnist, /usr/share/datasets/fashion-mnist for fashion-mnist");
-  cmd->add_option("--epochs", args->epochs, "Number of epochs")
-      ->check(number_check("positive integer"))
-      ->capture_default_str();
-  cmd->add_option("-b,--batch-size", args->batch_size, "Batch size (training and evaluation)")
-      ->check(number_check("positive integer"))
-      ->capture_default_str();
-  cmd->add_option("--opt", args->opt, "Optimiser: adam (torch.optim.Adam) or sgd (torch.optim.SGD, no Nesterov)")
-      ->check(CLI::IsMember({"adam", "sgd"}))
-      ->capture_default_str();
-  cmd->add_option("--lr", args->lr, "Learning rate (default: 0.001 for adam, 0.01 for sgd)")
-      ->check(number_check("positive number"));
-  cmd->add_option("--momentum", args->momentum, "SGD momentum")->check(CLI::Range(0.0, 1.0))->capture_default_str();
-  cmd->add_option("--weight-decay", args->weight_decay, "L2 weight decay")
-      ->check(number_check("non-negative number"))
-      ->capture_default_str();
-  cmd->add_option("--seed", args->seed, "Random seed (weights, shuffling)")->capture_default_str();
-  cmd->add_option("--threads", args->threads, "CPU threads (default: all cores, or OMP_NUM_THREADS)")
-      ->check(number_check("positive integer"));
-  cmd->add_option("--backend", args->backend, "Kernels: onednn or ref (default: $CNN_BACKEND, else onednn)")
-      ->check(CLI::IsMember(available_backends()));
-  cmd->add_option("--output", args->output,
-                  "Output folder for metrics.json and model.safetensors "
-                  "(default: runs/MODEL-DATASET)");
-  cmd->add_option("--log-interval", args->log_interval, "Steps between progress lines when stderr is not a terminal")
-      ->check(number_check("positive integer"))
-      ->capture_default_str();
-  cmd->callback([args] { run_train(*args); });
+  CLI::App* cmd = app.add_subcommand(
+      "train",
+      "Train a classifier (cross-entropy) on MNIST, Fashion-MNIST, CIFAR-10/100 or an image folder, evaluating after "
+      "each epoch; flags as timm's train.py. Checkpoints every epoch; --resume continues exactly.");
+  add_train_flags(cmd, *args);
+  cmd->callback([args, cmd] {
+    if (!args->config.empty()) apply_json_config(*cmd, args->config);
+    run_train(*args);
+  });
 }
 
 }  // namespace cnn::cli

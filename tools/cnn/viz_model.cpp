@@ -1,5 +1,6 @@
 // `cnn viz filters` and `cnn viz features`: a layer's filters as a grid (optionally two models side by side)
 // and per-layer feature maps for one image. Not gradients (viz_explain.cpp).
+#include <cnn/autograd.h>
 #include <cnn/models.h>
 #include <cnn/nn.h>
 #include <cnn/viz.h>

@@ -1,0 +1,169 @@
+// Checkpoint files (see checkpoint.h): safetensors plus JSON metadata, atomic replace with fsync, CRC-32 check on
+// load; and the global generator's state as text. Not the training loop's policy (fit.cpp).
+#include <cnn/checkpoint.h>
+#include <cnn/io.h>
+#include <cnn/random.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace cnn {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kFormat = "cnnkit-checkpoint-1";
+constexpr const char* kOptimizerPrefix = "optimizer.";
+constexpr const char* kModelPrefix = "model.";
+
+using Json = nlohmann::ordered_json;
+
+// Doubles as shortest round-trip strings ("0.1", "inf"), so values come back bit for bit.
+Json exact(const std::map<std::string, double>& values) {
+  Json out = Json::object();
+  for (const auto& [key, value] : values) out[key] = fmt::format("{}", value);
+  return out;
+}
+
+std::map<std::string, double> from_exact(const Json& j, const std::string& path) {
+  std::map<std::string, double> out;
+  for (const auto& [key, value] : j.items()) {
+    CNN_CHECK(value.is_string(), "checkpoint {}: value of \"{}\" is not a number string", path, key);
+    const std::string text = value.get<std::string>();
+    char* end = nullptr;
+    out[key] = std::strtod(text.c_str(), &end);
+    CNN_CHECK(end == text.c_str() + text.size(), "checkpoint {}: \"{}\" = \"{}\" is not a number", path, key, text);
+  }
+  return out;
+}
+
+// CRC-32 over every tensor's bytes in order (as they lie in the file).
+uint64_t crc_of(const StateDict& tensors) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  for (const auto& [name, t] : tensors) {
+    const Tensor c = t.contiguous();
+    const auto* bytes = static_cast<const Bytef*>(static_cast<const void*>(
+        c.dtype() == DType::f32 ? static_cast<const void*>(c.data<float>()) : c.data<int64_t>()));
+    size_t left = static_cast<size_t>(c.numel()) * dtype_size(c.dtype());
+    while (left > 0) {
+      const auto chunk = static_cast<uInt>(std::min<size_t>(left, 1u << 30));
+      crc = crc32(crc, bytes, chunk);
+      bytes += chunk;
+      left -= chunk;
+    }
+  }
+  return crc;
+}
+
+void fsync_path(const std::string& path, bool directory) {
+  const int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+  CNN_CHECK(fd >= 0, "checkpoint: cannot open {} to flush it ({})", path, std::strerror(errno));
+  const int rc = ::fsync(fd);
+  const int err = errno;
+  ::close(fd);
+  CNN_CHECK(rc == 0 || directory, "checkpoint: fsync of {} failed ({})\nHINT: is the disk full?", path,
+            std::strerror(err));
+}
+
+[[noreturn]] void bad(const std::string& path, const std::string& problem) {
+  throw Error(fmt::format("checkpoint {}: {}; not loading it\nHINT: the file is damaged or was cut short (a crash "
+                          "while copying it?); resume from another checkpoint, e.g. best.ckpt in the same folder",
+                          path, problem));
+}
+
+}  // namespace
+
+void save_checkpoint(const std::string& path, const Checkpoint& c) {
+  StateDict tensors;
+  for (const auto& [name, t] : c.model) tensors.insert(kModelPrefix + name, t);
+  for (const auto& [name, t] : c.optimizer.state) tensors.insert(kOptimizerPrefix + name, t);
+  Json meta{{"format", kFormat}, {"optimizer_param_groups", Json::array()}};
+  for (const GroupOptions& g : c.optimizer.param_groups) meta["optimizer_param_groups"].push_back(exact(g));
+  if (c.scheduler) meta["scheduler"] = exact(*c.scheduler);
+  try {
+    meta["state"] = Json::parse(c.state_json);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(fmt::format("checkpoint: the training state is not valid JSON ({})", e.what()));
+  }
+  const std::string tmp = path + ".tmp";
+  save_safetensors(tmp, tensors,
+                   {{"format", kFormat}, {"checkpoint", meta.dump()}, {"crc32", std::to_string(crc_of(tensors))}});
+  fsync_path(tmp, false);
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  CNN_CHECK(!ec, "checkpoint: cannot move {} to {} ({})", tmp, path, ec.message());
+  const fs::path parent = fs::absolute(fs::path(path)).parent_path();
+  fsync_path(parent.string(), true);
+}
+
+Checkpoint load_checkpoint(const std::string& path) {
+  std::error_code ec;
+  CNN_CHECK(fs::is_regular_file(path, ec), "checkpoint {} does not exist\nHINT: --resume takes a run's output "
+            "folder (holding last.ckpt) or a .ckpt file", path);
+  std::map<std::string, std::string> metadata;
+  StateDict tensors;
+  try {
+    metadata = load_safetensors_metadata(path);
+    tensors = load_safetensors(path);
+  } catch (const Error& e) {
+    bad(path, fmt::format("it does not read as a whole safetensors file ({})", e.what()));
+  }
+  if (metadata.count("format") == 0 || metadata.at("format") != kFormat)
+    bad(path, fmt::format("format is '{}', expected '{}'", metadata.count("format") ? metadata.at("format") : "",
+                          kFormat));
+  if (metadata.count("crc32") == 0 || std::to_string(crc_of(tensors)) != metadata.at("crc32"))
+    bad(path, "the CRC-32 of its tensors does not match the one recorded when it was written");
+  Json meta;
+  try {
+    meta = Json::parse(metadata.at("checkpoint"));
+  } catch (const std::exception& e) {
+    bad(path, fmt::format("its metadata is not valid JSON ({})", e.what()));
+  }
+  Checkpoint c;
+  const std::string model_prefix = kModelPrefix, opt_prefix = kOptimizerPrefix;
+  for (const auto& [name, t] : tensors) {
+    if (name.rfind(model_prefix, 0) == 0)
+      c.model.insert(name.substr(model_prefix.size()), t);
+    else if (name.rfind(opt_prefix, 0) == 0)
+      c.optimizer.state.insert(name.substr(opt_prefix.size()), t);
+    else
+      bad(path, fmt::format("unexpected tensor \"{}\"", name));
+  }
+  for (const auto& g : meta.at("optimizer_param_groups")) c.optimizer.param_groups.push_back(from_exact(g, path));
+  if (meta.contains("scheduler")) c.scheduler = from_exact(meta.at("scheduler"), path);
+  c.state_json = meta.contains("state") ? meta.at("state").dump() : "{}";
+  return c;
+}
+
+std::string resolve_checkpoint_path(const std::string& file_or_dir) {
+  std::error_code ec;
+  return fs::is_directory(file_or_dir, ec) ? (fs::path(file_or_dir) / "last.ckpt").string() : file_or_dir;
+}
+
+std::string get_rng_state() {
+  Generator& g = default_generator();
+  std::lock_guard<std::mutex> lock(g.mutex());
+  std::ostringstream out;
+  out << g.engine();
+  return out.str();
+}
+
+void set_rng_state(const std::string& state) {
+  Generator& g = default_generator();
+  std::lock_guard<std::mutex> lock(g.mutex());
+  std::istringstream in(state);
+  std::mt19937_64 engine;
+  in >> engine;
+  CNN_CHECK(!in.fail(), "set_rng_state: the state text is not a generator state ({} characters)", state.size());
+  g.engine() = engine;
+}
+
+}  // namespace cnn

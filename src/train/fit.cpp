@@ -1,0 +1,219 @@
+// fit(): epochs of train_one_epoch + evaluate with schedules, callbacks, the monitor's best (best.ckpt, early
+// stopping), checkpoints every epoch and exact resume. Not the step itself (train.cpp) nor the file format
+// (checkpoint.cpp): this file decides what goes into a checkpoint and when.
+#include <cnn/checkpoint.h>
+#include <cnn/io.h>
+#include <cnn/train.h>
+
+#include <filesystem>
+#include <limits>
+
+#include "train/history.h"
+
+namespace cnn {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// The monitored value of an evaluation and what counts as better.
+struct Monitor {
+  std::string name;
+  bool maximize = true;
+  double min_delta = 0.0;
+
+  double value(const EvalResult& e) const { return name == "loss" ? e.loss : name == "top5" ? e.top5 : e.accuracy; }
+  double worst() const { return maximize ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity(); }
+  bool improved(double v, double best) const { return maximize ? v > best + min_delta : v < best - min_delta; }
+};
+
+// Everything besides model, optimiser and scheduler that a resumed run needs.
+struct RunState {
+  int64_t epoch = 0;  // epochs completed
+  std::vector<EpochMetrics> history;
+  double best_value = 0.0;
+  int64_t best_epoch = 0, wait = 0;
+  bool stopped_early = false;
+};
+
+Json loader_json(const DataLoader& loader) {
+  return {{"epoch", loader.epoch()}, {"seed", std::to_string(loader.seed())}, {"batches", loader.size()}};
+}
+
+std::string state_json(const RunState& s, const DataLoader& train, const DataLoader& val, const FitOptions& o) {
+  Json j{{"epoch", s.epoch},
+         {"epochs", o.epochs},
+         {"monitor", o.monitor},
+         {"best_value", fmt::format("{}", s.best_value)},
+         {"best_epoch", s.best_epoch},
+         {"early_stopping_wait", s.wait},
+         {"stopped_early", s.stopped_early},
+         {"rng_state", get_rng_state()},
+         {"train_loader", loader_json(train)},
+         {"val_loader", loader_json(val)},
+         {"history", Json::array()}};
+  for (const EpochMetrics& m : s.history) j["history"].push_back(train_detail::to_json(m));
+  return j.dump();
+}
+
+void restore_loader(DataLoader& loader, const Json& j, const char* which, const std::string& path) {
+  CNN_CHECK(j.at("seed").get<std::string>() == std::to_string(loader.seed()),
+            "resume {}: the {} loader's seed is {}, the checkpoint's {}\nHINT: resume with the same --seed", path,
+            which, loader.seed(), j.at("seed").get<std::string>());
+  CNN_CHECK(j.at("batches").get<int64_t>() == loader.size(),
+            "resume {}: the {} loader has {} batches per epoch, the checkpoint's had {}\nHINT: resume with the same "
+            "data, --batch-size and --val-split", path, which, loader.size(), j.at("batches").get<int64_t>());
+  loader.set_epoch(j.at("epoch").get<int64_t>());
+}
+
+RunState resume(const FitOptions& o, Module& model, Optimizer& optimizer, DataLoader& train, DataLoader& val,
+                StateDict& best_weights) {
+  const std::string path = resolve_checkpoint_path(o.resume);
+  const Checkpoint c = load_checkpoint(path);
+  try {
+    model.load_state_dict(c.model);
+    optimizer.load_full_state(c.optimizer);
+  } catch (const Error& e) {
+    throw Error(fmt::format("resume {}: {}\nHINT: resume with the same --model, --num-classes and --opt as the run "
+                            "that wrote it", path, e.what()));
+  }
+  CNN_CHECK(c.scheduler.has_value() == (o.scheduler != nullptr),
+            "resume {}: the checkpoint was written {} a learning-rate schedule, this run has {}\nHINT: resume with "
+            "the same --sched", path, c.scheduler ? "with" : "without", o.scheduler ? "one" : "none");
+  if (o.scheduler != nullptr) o.scheduler->load_state_dict(*c.scheduler);
+  const Json s = Json::parse(c.state_json);
+  CNN_CHECK(s.at("monitor").get<std::string>() == o.monitor, "resume {}: the run monitored {}, this one {}", path,
+            s.at("monitor").get<std::string>(), o.monitor);
+  set_rng_state(s.at("rng_state").get<std::string>());
+  restore_loader(train, s.at("train_loader"), "training", path);
+  restore_loader(val, s.at("val_loader"), "evaluation", path);
+  RunState r;
+  r.epoch = s.at("epoch").get<int64_t>();
+  r.best_value = std::stod(s.at("best_value").get<std::string>());
+  r.best_epoch = s.at("best_epoch").get<int64_t>();
+  r.wait = s.at("early_stopping_wait").get<int64_t>();
+  r.stopped_early = s.at("stopped_early").get<bool>();
+  for (const auto& m : s.at("history")) r.history.push_back(train_detail::epoch_from_json(m));
+  const fs::path best = fs::path(path).parent_path() / "best.ckpt";
+  std::error_code ec;
+  if (o.early_stopping.patience > 0 && o.early_stopping.restore_best_weights && r.best_epoch > 0 &&
+      fs::is_regular_file(best, ec))
+    best_weights = load_checkpoint(best.string()).model;
+  return r;
+}
+
+StateDict clone_state(const StateDict& state) {
+  StateDict out;
+  for (const auto& [name, t] : state) out.insert(name, t.clone());
+  return out;
+}
+
+}  // namespace
+
+FitResult fit(Module& model, DataLoader& train, DataLoader& val, Optimizer& optimizer, const FitOptions& o) {
+  CNN_CHECK(o.epochs > 0, "fit: epochs must be positive, got {}", o.epochs);
+  CNN_CHECK(o.monitor == "top1" || o.monitor == "top5" || o.monitor == "loss",
+            "fit: monitor must be top1, top5 or loss, got '{}'", o.monitor);
+  CNN_CHECK(o.early_stopping.patience >= 0, "fit: early-stopping patience must be >= 0, got {}",
+            o.early_stopping.patience);
+  const bool files = !o.output_dir.empty();
+  const fs::path dir(o.output_dir);
+  if (files) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    CNN_CHECK(!ec, "fit: cannot create output folder {} ({})\nHINT: pass a writable folder with --output",
+              o.output_dir, ec.message());
+  }
+  const Monitor monitor{o.monitor, o.monitor != "loss", o.min_delta};
+  const bool early_stopping = o.early_stopping.patience > 0;
+  StateDict best_weights;
+  RunState run;
+  run.best_value = monitor.worst();
+  if (!o.resume.empty()) run = resume(o, model, optimizer, train, val, best_weights);
+
+  FitResult result;
+  result.start_epoch = run.epoch;
+  for (auto& cb : o.callbacks) cb->on_train_begin(run.epoch, o.epochs);
+  auto on_step = [&o](const StepInfo& s) {
+    if (o.on_step) o.on_step(s);
+    for (auto& cb : o.callbacks) cb->on_batch_end(s);
+  };
+  while (run.epoch < o.epochs && !run.stopped_early) {
+    const int64_t epoch = run.epoch;
+    for (auto& cb : o.callbacks) cb->on_epoch_begin(epoch);
+    const double lr = optimizer.lr(0);
+    EvalResult tr;
+    try {
+      tr = train_one_epoch(model, train, optimizer,
+                           {.epoch = epoch,
+                            .epochs = o.epochs,
+                            .max_steps = o.max_steps_per_epoch,
+                            .on_step = on_step,
+                            .step_scheduler = o.scheduler_per_step ? o.scheduler : nullptr,
+                            .clip_grad = o.clip_grad,
+                            .label_smoothing = o.label_smoothing});
+    } catch (const NonFiniteLossError& e) {
+      const std::string kept = files && o.checkpoints && epoch > 0
+                                   ? fmt::format("the last good checkpoint, {} (epoch {}), is intact",
+                                                 (dir / "last.ckpt").string(), epoch)
+                                   : std::string("no checkpoint had been written yet");
+      throw NonFiniteLossError(fmt::format("{}; {}\nHINT: lower --lr, or clip gradients with --clip-grad", e.what(),
+                                           kept),
+                               e.epoch, e.step);
+    }
+    const EvalResult te = evaluate(model, val);
+    if (o.scheduler != nullptr && !o.scheduler_per_step) {
+      if (o.scheduler->needs_metric())
+        dynamic_cast<ReduceLROnPlateau&>(*o.scheduler).step(monitor.value(te));
+      else
+        o.scheduler->step();
+    }
+    run.history.push_back({epoch + 1, tr.loss, tr.accuracy, te.loss, te.accuracy, tr.seconds,
+                           tr.seconds > 0 ? double(tr.samples) / tr.seconds : 0.0, te.seconds, te.top5, lr});
+    run.epoch = epoch + 1;
+    const bool improved = monitor.improved(monitor.value(te), run.best_value);
+    if (improved) {
+      run.best_value = monitor.value(te);
+      run.best_epoch = epoch + 1;
+      run.wait = 0;
+      if (early_stopping && o.early_stopping.restore_best_weights) best_weights = clone_state(model.state_dict());
+    } else {
+      ++run.wait;
+    }
+    run.stopped_early = early_stopping && run.wait >= o.early_stopping.patience;
+    if (files) {
+      if (o.checkpoints) {
+        const Checkpoint c{model.state_dict(), optimizer.full_state(),
+                           o.scheduler ? std::optional(o.scheduler->state_dict()) : std::nullopt,
+                           state_json(run, train, val, o)};
+        if (improved) save_checkpoint((dir / "best.ckpt").string(), c);
+        save_checkpoint((dir / "last.ckpt").string(), c);
+      }
+      write_metrics_json((dir / "metrics.json").string(), run.history, o.config_json, &te);
+      save_safetensors((dir / "model.safetensors").string(), model.state_dict());
+    }
+    if (o.on_epoch) o.on_epoch(run.history.back());
+    bool stop = false;
+    for (auto& cb : o.callbacks) {
+      cb->on_epoch_end(run.history.back(), te);
+      stop = stop || cb->stop_training();
+    }
+    result.last_eval = te;
+    if (stop) break;
+  }
+  if (early_stopping && o.early_stopping.restore_best_weights && !best_weights.empty() &&
+      run.best_epoch != run.epoch) {
+    model.load_state_dict(best_weights);
+    if (files) save_safetensors((dir / "model.safetensors").string(), model.state_dict());
+  }
+  for (auto& cb : o.callbacks) cb->on_train_end(run.history);
+  result.history = run.history;
+  result.best_epoch = run.best_epoch;
+  result.best_value = run.best_value;
+  result.stopped_early = run.stopped_early;
+  return result;
+}
+
+}  // namespace cnn

@@ -1,0 +1,108 @@
+// `cnn eval`: a model's weights (model.safetensors or a .ckpt) on a dataset's test (or train) split: loss,
+// top-1/top-5, per-class accuracy and the confusion matrix. Not training (train.cpp).
+#include <cnn/backend.h>
+#include <cnn/checkpoint.h>
+#include <cnn/io.h>
+#include <cnn/metrics.h>
+#include <cnn/models.h>
+#include <cnn/train.h>
+#include <fmt/format.h>
+
+#include <cmath>
+#include <memory>
+
+#include "commands.h"
+#include "data_setup.h"
+
+namespace cnn::cli {
+
+namespace {
+
+struct EvalArgs {
+  std::string model, weights, dataset = "mnist", data_dir, split = "test", backend;
+  int64_t num_classes = 0, batch_size = 256, workers = 2, max_classes_shown = 20;
+  int threads = 0;
+  AugmentArgs augment;
+};
+
+void load_weights(Module& model, const std::string& path) {
+  const bool checkpoint = path.size() >= 5 && path.compare(path.size() - 5, 5, ".ckpt") == 0;
+  try {
+    if (checkpoint)
+      model.load_state_dict(load_checkpoint(path).model);
+    else
+      load_state_dict_file(model, path);
+  } catch (const Error& e) {
+    throw Error(fmt::format("eval: cannot load {} into the model: {}\nHINT: pass the --model (and --num-classes) "
+                            "the weights were trained with", path, e.what()));
+  }
+}
+
+void run_eval(const EvalArgs& a) {
+  if (!a.backend.empty()) set_backend(a.backend);
+  if (a.threads > 0) set_num_threads(a.threads);
+  const DatasetSpec spec = parse_dataset(a.dataset, a.data_dir);
+  const DataSplits data = open_eval_split(spec, a.augment, a.split == "train");
+  const int64_t classes = a.num_classes > 0 ? a.num_classes : static_cast<int64_t>(data.classes.size());
+  CNN_CHECK(classes > 0, "eval: cannot tell the number of classes of {}\nHINT: pass --num-classes", a.dataset);
+  ModulePtr model = models::create(a.model, {.num_classes = classes, .in_channels = data.raw_shape[0]});
+  load_weights(*model, a.weights);
+  DataLoader loader(data.test, {.batch_size = a.batch_size, .seed = 0, .num_workers = a.workers});
+  const EvalResult r = evaluate(*model, loader);
+
+  fmt::print("cnn eval: {} with {} on {} {} ({} images, {} classes)\n", a.model, a.weights, a.dataset, a.split,
+             r.samples, classes);
+  fmt::print("loss {:.4f}  top-1 {:.2f}%  top-5 {:.2f}%  ({:.1f} s)\n", r.loss, 100 * r.accuracy, 100 * r.top5,
+             r.seconds);
+  const std::vector<double> per_class = r.metrics.per_class_accuracy();
+  if (classes > a.max_classes_shown) {
+    double worst = 2.0;
+    int64_t worst_class = 0;
+    for (int64_t c = 0; c < classes; ++c)
+      if (!std::isnan(per_class[static_cast<size_t>(c)]) && per_class[static_cast<size_t>(c)] < worst)
+        worst = per_class[static_cast<size_t>(c)], worst_class = c;
+    fmt::print("{} classes: per-class accuracy and the confusion matrix are shown up to {} classes "
+               "(--max-classes); the weakest class is {} at {:.2f}%\n",
+               classes, a.max_classes_shown, worst_class, 100 * worst);
+    return;
+  }
+  fmt::print("\nper-class accuracy and confusion matrix (rows: true class, columns: predicted):\n{}",
+             format_confusion_matrix(r.metrics, data.classes));
+}
+
+}  // namespace
+
+void add_eval_command(CLI::App& app) {
+  auto a = std::make_shared<EvalArgs>();
+  CLI::App* cmd = app.add_subcommand("eval",
+                                     "Evaluate trained weights: loss, top-1/top-5, per-class accuracy and the "
+                                     "confusion matrix on a dataset's test split.");
+  cmd->add_option("--model", a->model, "Model name, as trained")->required()->check(CLI::IsMember(models::names()));
+  cmd->add_option("--weights", a->weights, "model.safetensors, or a checkpoint (last.ckpt, best.ckpt)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--dataset", a->dataset, "Dataset: " + dataset_choices())->capture_default_str();
+  cmd->add_option("--data-dir", a->data_dir, "Folder with the dataset's files (default: as cnn train)");
+  cmd->add_option("--split", a->split, "Which split to evaluate")
+      ->check(CLI::IsMember({"test", "train"}))
+      ->capture_default_str();
+  cmd->add_option("--num-classes", a->num_classes, "Classes of the model's last layer (0: the dataset's)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--img-size", a->augment.img_size, "Image side the model sees (0: the dataset's own)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--crop-pct", a->augment.crop_pct, "Resize to img-size / crop-pct, then centre-crop")
+      ->check(CLI::Range(0.01, 1.0))
+      ->capture_default_str();
+  cmd->add_option("-b,--batch-size", a->batch_size, "Batch size")
+      ->check(number_check("positive integer"))
+      ->capture_default_str();
+  cmd->add_option("-j,--workers", a->workers, "Data-loading threads")->check(CLI::Range(0, 64))->capture_default_str();
+  cmd->add_option("--max-classes", a->max_classes_shown, "Show per-class results up to this many classes")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--threads", a->threads, "CPU threads (0: all cores)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--backend", a->backend, "Kernels: onednn or ref")->check(CLI::IsMember(available_backends()));
+  cmd->callback([a] { run_eval(*a); });
+}
+
+}  // namespace cnn::cli

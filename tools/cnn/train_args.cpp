@@ -1,0 +1,168 @@
+// The flags of `cnn train` and its resolved config (see train_args.h).
+#include "train_args.h"
+
+#include <cnn/backend.h>
+#include <cnn/models.h>
+#include <cnn/scheduler_factory.h>
+
+#include "commands.h"
+
+namespace cnn::cli {
+
+double TrainArgs::resolved_lr() const { return lr.value_or(opt == "sgd" || opt == "rmsprop" ? 0.01 : 0.001); }
+
+void add_train_flags(CLI::App* cmd, TrainArgs& a) {
+  const auto positive_int = number_check("positive integer");
+  const auto positive = number_check("positive number");
+  const auto non_negative = number_check("non-negative number");
+  const auto fraction = CLI::Range(0.0, 1.0);
+  cmd->add_option("--config", a.config,
+                  "JSON file of settings (keys: these flags' names, e.g. batch_size); flags given here win. A run's "
+                  "OUTPUT/config.json is such a file");
+
+  cmd->add_option("--model", a.model, "Model name (see cnn summary --help)")
+      ->check(CLI::IsMember(models::names()))
+      ->capture_default_str();
+  cmd->add_option("--num-classes", a.num_classes, "Classes of the model's last layer (0: the dataset's)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--dataset", a.dataset, "Dataset: " + dataset_choices())->capture_default_str();
+  cmd->add_option("--data-dir", a.data_dir,
+                  "Folder with the dataset's files (default: $CNN_DATA_DIR/<dataset>, else data/<dataset>; "
+                  "/usr/share/datasets/fashion-mnist for fashion-mnist)");
+  cmd->add_option("--img-size", a.augment.img_size, "Image side the model sees (0: the dataset's own)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--val-split", a.val_split,
+                  "Fraction of the training images held out for validation (seeded by --seed); the test split is "
+                  "then evaluated once at the end")
+      ->check(CLI::Range(0.0, 0.99))
+      ->capture_default_str();
+
+  cmd->add_option("--epochs", a.epochs, "Number of epochs")->check(positive_int)->capture_default_str();
+  cmd->add_option("-b,--batch-size", a.batch_size, "Batch size (training and evaluation)")
+      ->check(positive_int)
+      ->capture_default_str();
+  cmd->add_option("-j,--workers", a.workers, "Data-loading threads")->check(CLI::Range(0, 64))->capture_default_str();
+
+  cmd->add_option("--opt", a.opt, "Optimiser: sgd, adam, adamw or rmsprop (torch.optim's)")
+      ->check(CLI::IsMember({"sgd", "adam", "adamw", "rmsprop"}))
+      ->capture_default_str();
+  cmd->add_option("--opt-eps", a.opt_eps, "Optimiser epsilon (adam, adamw, rmsprop; default: torch's)")
+      ->check(positive);
+  cmd->add_option("--lr", a.lr, "Learning rate (default: 0.01 for sgd and rmsprop, 0.001 for adam and adamw)")
+      ->check(positive);
+  cmd->add_option("--momentum", a.momentum, "Momentum of sgd and rmsprop")->check(fraction)->capture_default_str();
+  cmd->add_option("--weight-decay", a.weight_decay,
+                  "Weight decay (L2 for sgd, adam, rmsprop; decoupled for adamw); biases and norm parameters get "
+                  "none, as timm's")
+      ->check(non_negative)
+      ->capture_default_str();
+  cmd->add_option("--clip-grad", a.clip_grad, "Clip the gradients' total 2-norm to this (clip_grad_norm_)")
+      ->check(positive);
+  cmd->add_option("--smoothing", a.smoothing, "Label smoothing of the cross-entropy")
+      ->check(CLI::Range(0.0, 0.99))
+      ->capture_default_str();
+
+  cmd->add_option("--sched", a.sched,
+                  "LR schedule: cosine, step, multistep, exponential, plateau (stepped per epoch), onecycle "
+                  "(stepped per batch) or none")
+      ->check(CLI::IsMember(scheduler_names()))
+      ->capture_default_str();
+  cmd->add_option("--warmup-epochs", a.warmup_epochs, "Epochs of linear warm-up from --warmup-lr to --lr")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--warmup-lr", a.warmup_lr, "Learning rate the warm-up starts from")
+      ->check(non_negative)
+      ->capture_default_str();
+  cmd->add_option("--min-lr", a.min_lr, "Lowest lr of cosine and plateau")->check(non_negative)->capture_default_str();
+  cmd->add_option("--decay-epochs", a.decay_epochs, "Epochs between decays of --sched step")
+      ->check(positive_int)
+      ->capture_default_str();
+  cmd->add_option("--decay-rate", a.decay_rate, "Factor of each decay (step, multistep, exponential, plateau)")
+      ->check(positive)
+      ->capture_default_str();
+  cmd->add_option("--decay-milestones", a.decay_milestones, "Epochs at which --sched multistep decays")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--patience-epochs", a.patience_epochs, "Epochs without improvement before plateau decays")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--early-stop", a.early_stop,
+                  "Stop after this many epochs without improvement of --eval-metric, restoring the best weights "
+                  "(0: off)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--eval-metric", a.eval_metric, "What best.ckpt, --early-stop and plateau watch: top1, top5, loss")
+      ->check(CLI::IsMember({"top1", "top5", "loss"}))
+      ->capture_default_str();
+
+  cmd->add_option("--hflip", a.augment.hflip, "Horizontal flip probability")->check(fraction)->capture_default_str();
+  cmd->add_option("--crop-pad", a.augment.crop_pad, "RandomCrop padding (the CIFAR recipe uses 4)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--rotate", a.augment.rotate, "RandomRotation degrees")->check(non_negative)->capture_default_str();
+  cmd->add_option("--color-jitter", a.augment.color_jitter, "ColorJitter brightness/contrast/saturation")
+      ->check(non_negative)
+      ->capture_default_str();
+  cmd->add_option("--reprob", a.augment.reprob, "RandomErasing probability")->check(fraction)->capture_default_str();
+  cmd->add_option("--crop-pct", a.augment.crop_pct, "Evaluation: resize to img-size / crop-pct, centre-crop")
+      ->check(CLI::Range(0.01, 1.0))
+      ->capture_default_str();
+
+  cmd->add_option("--seed", a.seed, "Random seed (weights, shuffling, augmentation)")->capture_default_str();
+  cmd->add_option("--threads", a.threads, "CPU threads (0: all cores, or OMP_NUM_THREADS)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--backend", a.backend, "Kernels: onednn or ref (default: $CNN_BACKEND, else onednn)")
+      ->check(CLI::IsMember(available_backends()));
+  cmd->add_option("--output", a.output,
+                  "Output folder: metrics.json, model.safetensors, last.ckpt, best.ckpt, config.json (default: "
+                  "runs/MODEL-DATASET, or the --resume folder)");
+  cmd->add_option("--resume", a.resume, "Continue the run whose checkpoint is this file or folder's last.ckpt");
+  cmd->add_option("--log-interval", a.log_interval,
+                  "When stderr is not a terminal, also a progress line every N steps (0: one line per epoch)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("-q,--quiet", a.quiet, "No progress display");
+}
+
+nlohmann::ordered_json resolved_config(const TrainArgs& a) {
+  auto optional = [](const std::optional<double>& v) { return v ? nlohmann::ordered_json(*v) : nullptr; };
+  return {{"model", a.model},
+          {"num_classes", a.num_classes},
+          {"dataset", a.dataset},
+          {"data_dir", a.data_dir},
+          {"img_size", a.augment.img_size},
+          {"val_split", a.val_split},
+          {"epochs", a.epochs},
+          {"batch_size", a.batch_size},
+          {"workers", a.workers},
+          {"opt", a.opt},
+          {"opt_eps", optional(a.opt_eps)},
+          {"lr", a.resolved_lr()},
+          {"momentum", a.momentum},
+          {"weight_decay", a.weight_decay},
+          {"clip_grad", optional(a.clip_grad)},
+          {"smoothing", a.smoothing},
+          {"sched", a.sched},
+          {"warmup_epochs", a.warmup_epochs},
+          {"warmup_lr", a.warmup_lr},
+          {"min_lr", a.min_lr},
+          {"decay_epochs", a.decay_epochs},
+          {"decay_rate", a.decay_rate},
+          {"decay_milestones", a.decay_milestones},
+          {"patience_epochs", a.patience_epochs},
+          {"early_stop", a.early_stop},
+          {"eval_metric", a.eval_metric},
+          {"hflip", a.augment.hflip},
+          {"crop_pad", a.augment.crop_pad},
+          {"rotate", a.augment.rotate},
+          {"color_jitter", a.augment.color_jitter},
+          {"reprob", a.augment.reprob},
+          {"crop_pct", a.augment.crop_pct},
+          {"seed", a.seed},
+          {"threads", a.threads},
+          {"backend", a.backend},
+          {"output", a.output},
+          {"log_interval", a.log_interval},
+          {"quiet", a.quiet}};
+}
+
+}  // namespace cnn::cli

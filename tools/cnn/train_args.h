@@ -1,0 +1,63 @@
+// The settings of `cnn train`: one struct, its flags (named as timm's train.py where timm has one) and the resolved
+// config written to OUTPUT/config.json (loadable again with --config). Not the training itself (train.cpp).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "data_setup.h"
+
+namespace cnn::cli {
+
+struct TrainArgs {
+  std::string model = "simplecnn";
+  int64_t num_classes = 0;  // 0: the dataset's
+  std::string dataset = "mnist";
+  std::string data_dir;
+  AugmentArgs augment;
+  double val_split = 0.0;
+  int64_t epochs = 5;
+  int64_t batch_size = 64;
+  int64_t workers = 2;
+  std::string opt = "adam";
+  std::optional<double> opt_eps;
+  std::optional<double> lr;  // unset: the optimiser's usual default
+  double momentum = 0.9;
+  double weight_decay = 0.0;
+  std::optional<double> clip_grad;
+  double smoothing = 0.0;
+  std::string sched = "none";
+  int64_t warmup_epochs = 0;
+  double warmup_lr = 1e-5;
+  double min_lr = 0.0;
+  int64_t decay_epochs = 90;
+  double decay_rate = 0.1;
+  std::vector<int64_t> decay_milestones{90, 180, 270};
+  int64_t patience_epochs = 10;
+  int64_t early_stop = 0;
+  std::string eval_metric = "top1";
+  uint64_t seed = 42;
+  int threads = 0;
+  std::string backend;
+  std::string output;
+  std::string resume;
+  std::string config;
+  int64_t log_interval = 0;
+  bool quiet = false;
+
+  /// The learning rate in use: --lr, else 0.01 for sgd and rmsprop, 0.001 for adam and adamw (PyTorch's).
+  double resolved_lr() const;
+};
+
+/// Registers every flag of `cnn train` on cmd, bound to args.
+void add_train_flags(CLI::App* cmd, TrainArgs& args);
+
+/// Every setting as a JSON object with timm's underscore names (the file --config reads), without --config and
+/// --resume; lr resolved, unset optional values as null.
+nlohmann::ordered_json resolved_config(const TrainArgs& args);
+
+}  // namespace cnn::cli
