@@ -15,10 +15,13 @@ namespace cnn {
 struct ReceptiveField {
   double rf_h = 1, rf_w = 1;      // side of the input window one element depends on
   double jump_h = 1, jump_w = 1;  // input pixels between neighbouring elements (the cumulative stride)
-  /// Every element depends on the whole input (after global pooling, flatten + linear, or SE scaling);
-  /// rf is then the input size and jump is 0.
+  /// Every element depends on the whole input (after global pooling, or flatten + linear); rf is then the
+  /// input size and jump is 0.
   bool global = false;
-  /// "7", "7x5" (height x width) or "global".
+  /// A local field that is also scaled by a global branch broadcast back onto it (SE gating, EfficientNet):
+  /// rf and jump are those of the local paths, and the element sees the whole input through the branch.
+  bool global_context = false;
+  /// "7", "7x5" (height x width), "7*" with global context, or "global".
   std::string rf_str() const;
   /// "4", "4x2", or "-" when global.
   std::string jump_str() const;

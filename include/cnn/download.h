@@ -12,25 +12,25 @@ namespace cnn {
 
 /// One file to fetch: its name (also the name on disk), its address, its md5 and whether it is a .tar.gz to unpack.
 struct RemoteFile {
-  std::string name;
-  std::string url;
-  std::string md5;  // lowercase hex
+  std::string name = {};
+  std::string url = {};
+  std::string md5 = {};  // lowercase hex
   bool extract = false;
 };
 
 struct DownloadOptions {
   /// Replaces the official base address: each file is fetched from mirror + "/" + name (file:///folder works).
   /// Empty: $CNN_DATASET_MIRROR when set, else the official addresses.
-  std::string mirror;
+  std::string mirror = {};
   /// Called while a file arrives with (name, bytes so far, total bytes or 0 when unknown).
-  std::function<void(const std::string&, int64_t, int64_t)> on_progress;
+  std::function<void(const std::string&, int64_t, int64_t)> on_progress = {};
   /// Seconds to wait for a connection before calling the host unreachable.
   int64_t connect_timeout = 20;
 };
 
 /// What happened to one file.
 struct DownloadReport {
-  std::string name, path;
+  std::string name = {}, path = {};
   bool skipped = false;     // already present with the right md5
   int64_t resumed_from = 0;  // bytes of an earlier partial download kept
   int64_t bytes = 0;        // size of the complete file

@@ -214,7 +214,7 @@ struct TransformConfig {
   double reprob = 0.0;        // RandomErasing probability
   bool remode_pixel = true;   // erase with per-pixel normal values (timm's default "pixel"), else zeros
   double crop_pct = 1.0;      // evaluation: Resize(image_size / crop_pct) then CenterCrop(image_size)
-  std::vector<float> mean, std;  // Normalize; empty: none
+  std::vector<float> mean = {}, std = {};  // Normalize; empty: none
 };
 /// The training or evaluation pipeline for images whose raw shape is raw_shape [C, H, W]: resize/crop,
 /// flips, rotation, colour jitter, ToTensor, Normalize, RandomErasing, in timm's order.

@@ -12,8 +12,8 @@ namespace cnn::viz {
 /// The module at a dotted name ("conv1", "features.3"); throws listing the names when absent.
 Module& find_module(Module& model, const std::string& name);
 
-/// Runs the model on x [N, C, H, W] and returns the output of `layer` (its last call when called several times)
-/// together with the model's output, both still in the graph. Usage: auto [act, logits] = forward_capture(m, "conv2", x);
+/// Runs the model on x [N, C, H, W] and returns the output of `layer` together with the model's output, both still
+/// in the graph. A module called several times gives its last call, or call k (from 0) when named "name#k". Usage: auto [act, logits] = forward_capture(m, "conv2", x);
 std::pair<Tensor, Tensor> forward_capture(Module& model, const std::string& layer, const Tensor& x);
 
 /// Dotted names of the leaf modules in the order a forward pass on x [N, C, H, W] calls them (repeats kept),
@@ -44,8 +44,10 @@ struct GradCam {
 /// spatial mean of d score / d A_k, upsampled bilinearly to the input size. target -1: the predicted class.
 GradCam gradcam(Module& model, const std::string& layer, const Tensor& image, int64_t target = -1);
 
-/// The last Conv2d the model calls on an input of `input_shape` [C, H, W] (Grad-CAM's default layer).
-std::string last_conv_layer(Module& model, const Shape& input_shape);
+/// Grad-CAM's default layer for an input of `input_shape` [C, H, W]: the last Conv2d call, or the activation call
+/// right after it when there is one ("relu#1": the second call of a shared `relu`), as Grad-CAM takes the rectified
+/// feature maps (pre-activation maps also light up the background).
+std::string gradcam_layer(Module& model, const Shape& input_shape);
 
 /// Gradient receptive field: |d out[0, :, y, x].sum() / d input| summed over input channels, [H, W], where out is
 /// `layer`'s output (empty: the model's) for an input of `input_shape` [C, H, W] filled with `fill`.

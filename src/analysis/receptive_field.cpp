@@ -39,6 +39,7 @@ ReceptiveField widest(const std::vector<ReceptiveField>& fields) {
   for (const auto& f : fields) {
     out.rf_h = std::max(out.rf_h, f.rf_h), out.rf_w = std::max(out.rf_w, f.rf_w);
     out.jump_h = std::max(out.jump_h, f.jump_h), out.jump_w = std::max(out.jump_w, f.jump_w);
+    out.global_context = out.global_context || f.global_context;
   }
   return out;
 }
@@ -93,12 +94,17 @@ Field propagate(const Node& node, const std::vector<Field>& in_fields, const std
   for (size_t i = 0; i < in_fields.size(); ++i)
     if (in_fields[i]) path.push_back(i);
   if (path.empty()) return std::nullopt;
-  for (size_t i : path)
-    if (in_fields[i]->global) return global_field();
   const auto out = out_shape ? spatial(*out_shape) : std::nullopt;
   if (!out) return global_field();
+  // A global input joining local ones (x * sigmoid(fc(mean(x)))) adds context; global alone stays global.
+  std::vector<size_t> local;
+  for (size_t i : path)
+    if (!in_fields[i]->global) local.push_back(i);
+  if (local.empty()) return global_field();
+  const bool context = local.size() < path.size();
 
   if (node.geometry && in_fields[0]) {
+    if (in_fields[0]->global) return global_field();
     const WindowGeometry& g = *node.geometry;
     const auto in = spatial(node.inputs[0].shape());
     ReceptiveField f = *in_fields[0];
@@ -112,7 +118,7 @@ Field propagate(const Node& node, const std::vector<Field>& in_fields, const std
   }
 
   std::vector<ReceptiveField> candidates;
-  for (size_t i : path) {
+  for (size_t i : local) {
     const auto in = spatial(node.inputs[i].shape());
     if (!in) return global_field();
     if (*in == *out || (in->h == 1 && in->w == 1)) {  // same grid, or broadcast from 1x1
@@ -123,7 +129,9 @@ Field propagate(const Node& node, const std::vector<Field>& in_fields, const std
     if (!resized) return global_field();
     candidates.push_back(*resized);
   }
-  return widest(candidates);
+  ReceptiveField f = widest(candidates);
+  f.global_context = f.global_context || context;
+  return f;
 }
 
 }  // namespace
@@ -197,7 +205,7 @@ std::string number(double v) {
 
 std::string ReceptiveField::rf_str() const {
   if (global) return "global";
-  return rf_h == rf_w ? number(rf_h) : number(rf_h) + "x" + number(rf_w);
+  return (rf_h == rf_w ? number(rf_h) : number(rf_h) + "x" + number(rf_w)) + (global_context ? "*" : "");
 }
 
 std::string ReceptiveField::jump_str() const {

@@ -11,7 +11,8 @@ namespace {
 constexpr const char* kNote =
     "MACs: conv and linear multiply-adds only (batch norm, activations, pooling and additions count 0).\n"
     "Memory: output elements x 4 bytes; in parentheses: run in place or a view, left out of the total.\n"
-    "RF: receptive field, Jump: cumulative stride, in input pixels; the largest over branching paths.";
+    "RF: receptive field, Jump: cumulative stride, in input pixels; the largest over branching paths;\n"
+    "RF*: also sees the whole input through a global branch (squeeze-and-excitation gating).";
 
 std::string bytes(int64_t n) { return with_si_prefix(static_cast<double>(n)) + (n < 1000 ? " B" : "B"); }
 
@@ -94,17 +95,18 @@ std::string markdown(const ModelSummary& s) {
 std::string csv(const ModelSummary& s) {
   std::string out =
       "name,type,output_shape,trainable_params,frozen_params,macs,activation_bytes,in_place,reused,rf_h,rf_w,"
-      "jump_h,jump_w,rf_global\n";
+      "jump_h,jump_w,rf_global,global_context\n";
   auto num = [](double v) { return fmt::format("{}", v); };
   for (const auto& r : s.rows) {
     const auto& f = r.field;
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.name, r.type,
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.name, r.type,
                        fmt::format("{}", fmt::join(r.output_shape.dims(), "x")), r.trainable, r.frozen, r.macs,
                        r.activation_bytes, r.in_place ? 1 : 0, r.reused ? 1 : 0, f ? num(f->rf_h) : "",
                        f ? num(f->rf_w) : "", f && !f->global ? num(f->jump_h) : "",
-                       f && !f->global ? num(f->jump_w) : "", f ? (f->global ? "1" : "0") : "");
+                       f && !f->global ? num(f->jump_w) : "", f ? (f->global ? "1" : "0") : "",
+                       f ? (f->global_context ? "1" : "0") : "");
   }
-  out += fmt::format("total,,,{},{},{},{},,,,,,,\n", s.trainable_parameters, s.frozen_parameters(), s.total_macs,
+  out += fmt::format("total,,,{},{},{},{},,,,,,,,\n", s.trainable_parameters, s.frozen_parameters(), s.total_macs,
                      s.activation_bytes);
   return out;
 }
@@ -130,6 +132,7 @@ std::string json(const ModelSummary& s) {
     row["jump"] = r.field && !r.field->global ? nlohmann::ordered_json{r.field->jump_h, r.field->jump_w}
                                               : nlohmann::ordered_json();
     row["rf_global"] = r.field && r.field->global;
+    row["global_context"] = r.field && r.field->global_context;
     doc["layers"].push_back(row);
   }
   doc["totals"] = {{"parameters", s.total_parameters},

@@ -5,6 +5,8 @@
 #include <cnn/viz_interpret.h>
 #include <fmt/format.h>
 
+#include <map>
+
 namespace cnn::viz {
 
 Module& find_module(Module& model, const std::string& name) {
@@ -18,9 +20,17 @@ Module& find_module(Module& model, const std::string& name) {
 }
 
 std::pair<Tensor, Tensor> forward_capture(Module& model, const std::string& layer, const Tensor& x) {
+  // "relu#1": the second call of a module that runs several times; a bare name: its last call.
+  const size_t hash = layer.find('#');
+  const std::string name = layer.substr(0, hash);
+  const int64_t wanted = hash == std::string::npos ? -1 : std::stoll(layer.substr(hash + 1));
   Tensor captured;
-  HookHandle h = find_module(model, layer).register_forward_hook(
-      [&captured](Module&, const Tensor&, const Tensor& out) { captured = out; });
+  int64_t calls = 0;
+  HookHandle h = find_module(model, name).register_forward_hook(
+      [&captured, &calls, wanted](Module&, const Tensor&, const Tensor& out) {
+        if (wanted < 0 || calls == wanted) captured = out;
+        ++calls;
+      });
   Tensor y;
   try {
     y = model(x);
@@ -29,7 +39,8 @@ std::pair<Tensor, Tensor> forward_capture(Module& model, const std::string& laye
     throw;
   }
   h.remove();
-  CNN_CHECK(captured.defined(), "viz: layer '{}' was not called by the model's forward pass", layer);
+  CNN_CHECK(captured.defined(), "viz: layer '{}' was not called by the model's forward pass ({} calls of '{}')", layer,
+            calls, name);
   return {captured, y};
 }
 
@@ -60,11 +71,20 @@ int64_t predict(Module& model, const Tensor& image) {
   return static_cast<int64_t>(argmax(logits, 1).item());
 }
 
-std::string last_conv_layer(Module& model, const Shape& input_shape) {
-  std::string last;
+std::string gradcam_layer(Module& model, const Shape& input_shape) {
   const auto calls = layer_calls(model, zeros({1, input_shape[0], input_shape[1], input_shape[2]}));
-  for (const auto& [name, shape] : calls)
-    if (dynamic_cast<Conv2d*>(&find_module(model, name)) && shape.dim() == 4) last = name;
+  std::map<std::string, int64_t> seen;  // calls of each module so far, to name repeated ones "relu#1"
+  std::string last;
+  for (size_t i = 0; i < calls.size(); ++i) {
+    const std::string& name = calls[i].first;
+    ++seen[name];
+    if (!dynamic_cast<Conv2d*>(&find_module(model, name)) || calls[i].second.dim() != 4) continue;
+    last = name;
+    if (i + 1 < calls.size() && dynamic_cast<ElementwiseModule*>(&find_module(model, calls[i + 1].first))) {
+      const std::string& next = calls[i + 1].first;
+      last = next + "#" + std::to_string(seen[next]);
+    }
+  }
   CNN_CHECK(!last.empty(), "viz: the model has no Conv2d layer; name one with --layer");
   return last;
 }

@@ -20,7 +20,7 @@ const char* palette(size_t i) {
 }
 
 std::string tick_label(double v, double step) {
-  if (v != 0 && (std::abs(v) < 1e-3 || std::abs(v) >= 1e5)) return fmt::format("{:.0e}", v);
+  if (step < 1e-3 || std::abs(v) >= 1e5) return fmt::format("{:.{}e}", v, step / std::abs(v == 0 ? step : v) < 0.1 ? 1 : 0);
   const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step) + 1e-9)));
   return fmt::format("{:.{}f}", v, decimals);
 }

@@ -141,7 +141,7 @@ std::string write_report(const std::string& run_dir, const ReportOptions& option
               {.title = "Test samples: predicted / true (wrong in red)", .cell = 80});
   html += section("predictions", "Sample predictions", img(dir / "predictions.png", "predictions"));
 
-  const std::string layer = last_conv_layer(*model, image);
+  const std::string layer = gradcam_layer(*model, image);
   save_figure((dir / "explanations.png").string(),
               {explanation_section(*model, *test, info.classes, layer, options.explain_samples)}, {.cell = 96});
   html += section("saliency", "Saliency and Grad-CAM",

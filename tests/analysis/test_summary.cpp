@@ -139,7 +139,7 @@ TEST(GraphReceptiveField, TransposedConvAndUpsampling) {
   const Tensor up = conv_transpose2d(down, wt, {}, {.stride = 2, .padding = 1});      // 2 taps: rf 3 + 2, jump 1
   const Tensor near = interpolate(down, {.scale_factor = Scale2(2.0)});                // rf 3, jump 1
   const Tensor dil = conv2d(x, w, {}, {.padding = 2, .dilation = 2});                  // rf 5
-  const Tensor se = mul(x, sigmoid(mean(x, {2, 3}, true)));                            // every pixel sees all
+  const Tensor se = mul(x, sigmoid(mean(x, {2, 3}, true)));                            // 1 pixel + the global gate
   const auto f = graph_receptive_fields(x, {down, up, near, dil, se, w});
   EXPECT_EQ(f[0]->rf_str(), "3");
   EXPECT_EQ(f[0]->jump_str(), "2");
@@ -149,7 +149,10 @@ TEST(GraphReceptiveField, TransposedConvAndUpsampling) {
   EXPECT_EQ(f[2]->rf_str(), "3");
   EXPECT_EQ(f[2]->jump_str(), "1");
   EXPECT_EQ(f[3]->rf_str(), "5");
-  EXPECT_TRUE(f[4]->global);
+  EXPECT_FALSE(f[4]->global);
+  EXPECT_TRUE(f[4]->global_context);
+  EXPECT_EQ(f[4]->rf_str(), "1*");
+  EXPECT_TRUE(graph_receptive_fields(x, {mean(x, {2, 3}, true)})[0]->global);
   EXPECT_FALSE(f[5].has_value()) << "a weight does not depend on the input";
 }
 
@@ -164,7 +167,7 @@ TEST(Summary, FormatsParse) {
   ASSERT_EQ(all.size(), s.rows.size() + 2);
   const auto columns = std::count(all[0].begin(), all[0].end(), ',');
   for (const auto& l : all) EXPECT_EQ(std::count(l.begin(), l.end(), ','), columns) << l;
-  EXPECT_EQ(all[1].rfind("conv1,Conv2d,1x32x28x28,320,0,225792,401408,0,0,3,3,1,1,0", 0), 0u) << all[1];
+  EXPECT_EQ(all[1].rfind("conv1,Conv2d,1x32x28x28,320,0,225792,100352,0,0,3,3,1,1,0,0", 0), 0u) << all[1];
   EXPECT_EQ(all.back().rfind("total,,,421642,0,4241152,", 0), 0u) << all.back();
 
   const auto doc = nlohmann::json::parse(s.str(SummaryFormat::json));

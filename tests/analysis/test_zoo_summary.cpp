@@ -82,3 +82,14 @@ TEST(ZooSummary, BranchingModelsRun) {
     EXPECT_EQ(row_params, s.total_parameters) << name << ": every parameter belongs to a layer that ran";
   }
 }
+
+TEST(ZooSummary, SqueezeExcitationAddsGlobalContext) {
+  if (!registered("efficientnet_b0")) GTEST_SKIP() << "efficientnet_b0 is not in the model registry yet";
+  const ModelSummary s = summarize("efficientnet_b0");
+  EXPECT_EQ(s.total_parameters, 5288548);
+  const SummaryRow* gate = find_row(s, "features.1.0.block.1.fc2");
+  const SummaryRow* project = find_row(s, "features.1.0.block.2.0");
+  ASSERT_TRUE(gate && project);
+  EXPECT_TRUE(gate->field->global) << "the SE branch pools globally";
+  EXPECT_EQ(project->field->rf_str(), "7*") << "local 3x3 depthwise field, gated by the global branch";
+}

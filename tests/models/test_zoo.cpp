@@ -103,16 +103,16 @@ TEST(Zoo, WeightsWrittenByPyTorchGiveItsOutput) {
 TEST(Zoo, CourseModelsCountsAndShapes) {
   struct Case {
     std::string name;
-    int64_t params_1000, fc_in;  // parameters with 1000 classes; inputs of the last layer
+    int64_t params, classes, fc_in;  // parameters with the default classes; inputs of the last layer
     Shape input;
   };
-  const Case cases[] = {{"mobilenet_v1", 4'231'976, 1024, {1, 3, 224, 224}},
-                        {"alexnet_original", 60'965'224, 4096, {1, 3, 224, 224}},
-                        {"nin", 966'986, 192, {2, 3, 32, 32}}};
+  const Case cases[] = {{"mobilenet_v1", 4'231'976, 1000, 1024, {1, 3, 224, 224}},
+                        {"alexnet_original", 60'965'224, 1000, 4096, {1, 3, 224, 224}},
+                        {"nin", 966'986, 10, 192, {2, 3, 32, 32}}};
   NoGradGuard no_grad;
   for (const auto& c : cases) {
     ModulePtr model = models::create(c.name, {.num_classes = 7});
-    EXPECT_EQ(model->num_parameters(), c.params_1000 - (c.fc_in + 1) * (1000 - 7)) << c.name;
+    EXPECT_EQ(model->num_parameters(), c.params - (c.fc_in + 1) * (c.classes - 7)) << c.name;
     model->eval();
     EXPECT_EQ((*model)(zeros(c.input)).shape(), (Shape{c.input[0], 7})) << c.name;
   }

@@ -25,11 +25,12 @@ TEST(GradCamMnist, MassInsideTheDigitsBoundingBox) {
   const EvalResult r = train_one_epoch(*model, loader, opt);
   EXPECT_GT(r.accuracy, 0.5);  // the running mean over the pass, from chance upwards
 
+  const std::string layer = viz::gradcam_layer(*model, {1, 28, 28});
   double mass = 0;
   const int64_t n = 100;
   for (int64_t i = 0; i < n; ++i) {
     const Example e = test->get(i);
-    const viz::GradCam cam = viz::gradcam(*model, "conv2", e.image);
+    const viz::GradCam cam = viz::gradcam(*model, layer, e.image);
     const Tensor plane = e.image[0];
     const double lo = min(plane).item(), hi = max(plane).item();
     mass += viz::mass_inside(cam.heatmap, viz::bounding_box(plane, lo + 0.01 * (hi - lo)));

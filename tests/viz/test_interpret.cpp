@@ -60,7 +60,7 @@ TEST(GradCam, ShapesAndRangeOnSimpleCnn) {
   manual_seed(1);
   ModulePtr model = models::create("simplecnn");
   const Tensor image = test::uniform({1, 28, 28});
-  EXPECT_EQ(viz::last_conv_layer(*model, {1, 28, 28}), "conv2");
+  EXPECT_EQ(viz::gradcam_layer(*model, {1, 28, 28}), "relu#1");  // after conv2 (conv1, relu#0, pool, conv2, relu#1)
   const viz::GradCam cam = viz::gradcam(*model, "conv2", image);
   EXPECT_EQ(cam.heatmap.shape(), Shape({28, 28}));
   EXPECT_EQ(cam.coarse.shape(), Shape({14, 14}));

@@ -39,6 +39,12 @@ void add_report_command(CLI::App& app);
 void add_rf_command(CLI::App& app);
 /// cnn shape: one window op's output size with PyTorch's formula filled in and explained.
 void add_shape_command(CLI::App& app);
+/// cnn download: a dataset's official files, md5-checked, resumable, unpacked under --data-dir (download.cpp).
+void add_download_command(CLI::App& app);
+/// cnn stats: per-channel mean and std of a dataset's training images, for Normalize (stats.cpp).
+void add_stats_command(CLI::App& app);
+/// cnn run: an eval-mode forward pass with safetensors weights and input, written to a safetensors file (run.cpp).
+void add_run_command(CLI::App& app);
 
 /// The model flags `cnn summary` and `cnn rf --model` share; 0 means "the model's default".
 struct ModelArgs {

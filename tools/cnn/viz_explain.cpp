@@ -59,7 +59,7 @@ void run_gradcam(const GradCamArgs& a) {
   ModulePtr model = load_viz_model(a, a.weights);
   CNN_CHECK(a.image.empty() || a.count == 1, "viz gradcam: --count needs test samples, not --image");
   const Example first = load_viz_image(a);
-  const std::string layer = a.layer.empty() ? viz::last_conv_layer(*model, first.image.shape()) : a.layer;
+  const std::string layer = a.layer.empty() ? viz::gradcam_layer(*model, first.image.shape()) : a.layer;
   std::vector<viz::Panel> panels;
   double mass = 0;
   for (int64_t i = 0; i < a.count; ++i) {

@@ -1,0 +1,88 @@
+// `cnn run`: one eval-mode forward pass of a zoo model with weights from a safetensors file (e.g. written from a
+// PyTorch state_dict), on the tensor stored under "input"; the result goes under "output". Not training or eval.
+#include <cnn/analysis.h>
+#include <cnn/autograd.h>
+#include <cnn/backend.h>
+#include <cnn/io.h>
+#include <cnn/models.h>
+#include <fmt/format.h>
+
+#include <chrono>
+#include <memory>
+
+#include "commands.h"
+
+namespace cnn::cli {
+
+namespace {
+
+struct RunArgs {
+  std::string model, weights, input, output, backend;
+  int64_t num_classes = 0, in_chans = 0;
+  double width_mult = 0;
+  bool aux_logits = false, cifar_stem = false;
+  int threads = 0;
+};
+
+Tensor read_input(const std::string& path) {
+  const StateDict tensors = load_safetensors(path);
+  const Tensor* x = tensors.find("input");
+  CNN_CHECK(x != nullptr, "run: {} has no tensor named \"input\" (it has: {})\nHINT: save the batch as "
+            "save_file({{\"input\": x}}, path)", path, fmt::join(tensors.keys(), ", "));
+  CNN_CHECK(x->dtype() == DType::f32 && (x->dim() == 3 || x->dim() == 4),
+            "run: \"input\" in {} must be a float [N, C, H, W] (or [C, H, W]) tensor, got {} {}", path,
+            dtype_name(x->dtype()), x->shape());
+  return x->dim() == 3 ? x->unsqueeze(0) : *x;
+}
+
+void run(const RunArgs& a) {
+  if (!a.backend.empty()) set_backend(a.backend);
+  if (a.threads > 0) set_num_threads(a.threads);
+  models::ModelOptions options{.aux_logits = a.aux_logits, .cifar_stem = a.cifar_stem};
+  if (a.num_classes > 0) options.num_classes = a.num_classes;
+  if (a.in_chans > 0) options.in_channels = a.in_chans;
+  if (a.width_mult > 0) options.width_mult = a.width_mult;
+  ModulePtr model = models::create(a.model, options);
+  try {
+    load_state_dict_file(*model, a.weights);
+  } catch (const Error& e) {
+    throw Error(fmt::format("run: cannot load {} into {}: {}\nHINT: build the model the weights come from "
+                            "(--num-classes, --in-chans, --width-mult, --aux-logits, --cifar-stem)",
+                            a.weights, a.model, e.what()));
+  }
+  model->eval();
+  const Tensor x = read_input(a.input);
+  NoGradGuard no_grad;
+  const auto start = std::chrono::steady_clock::now();
+  const Tensor y = (*model)(x);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  save_safetensors(a.output, StateDict{{"output", y.contiguous()}}, {{"model", a.model}});
+  fmt::print("cnn run: {} ({} parameters), input {} -> output {} in {:.3f} s; written to {}\n", a.model,
+             with_thousands(model->num_parameters()), x.shape(), y.shape(), seconds, a.output);
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app) {
+  auto a = std::make_shared<RunArgs>();
+  CLI::App* cmd = app.add_subcommand("run",
+                                     "Run a model in eval mode on the tensor \"input\" of a safetensors file, with "
+                                     "weights from a safetensors state_dict (strict), and save \"output\".");
+  cmd->add_option("--model", a->model, "Model name")->required()->check(CLI::IsMember(models::names()));
+  cmd->add_option("--weights", a->weights, "State dict as .safetensors (PyTorch's key names)")->required();
+  cmd->add_option("--input", a->input, "Safetensors file with a tensor \"input\" [N, C, H, W]")->required();
+  cmd->add_option("--output", a->output, "Safetensors file to write, with the tensor \"output\"")->required();
+  cmd->add_option("--num-classes", a->num_classes, "Classes of the final layer (default: the model's)")
+      ->check(number_check("positive integer"));
+  cmd->add_option("--in-chans", a->in_chans, "Input channels the model is built for (default: the model's)")
+      ->check(number_check("positive integer"));
+  cmd->add_option("--width-mult", a->width_mult, "Width multiplier (mobilenet_v2; mobilenet_v1's alpha)")
+      ->check(number_check("positive number"));
+  cmd->add_flag("--aux-logits", a->aux_logits, "googlenet: the weights include the auxiliary classifiers");
+  cmd->add_flag("--cifar-stem", a->cifar_stem, "ResNets: 3x3 stride-1 stem without max-pool");
+  cmd->add_option("--backend", a->backend, "Kernels: onednn or ref (default: $CNN_BACKEND or onednn)");
+  cmd->add_option("--threads", a->threads, "Threads (default: all cores)")->check(number_check("positive integer"));
+  cmd->callback([a] { run(*a); });
+}
+
+}  // namespace cnn::cli
