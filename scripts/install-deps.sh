@@ -18,7 +18,7 @@ packages=(
   dataset-fashion-mnist  # Fashion-MNIST, for the main job
 )
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(python3-torch)  # PyTorch 1.13 at /usr/bin/python3, for bench/ and fixture generation
+  packages+=(python3-torch python3-torchvision)  # PyTorch 1.13 (torchvision 0.14) at /usr/bin/python3: bench/, fixtures
 fi
 
 missing=()

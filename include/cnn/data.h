@@ -1,6 +1,6 @@
 // Data: the table of contents of cnnkit's data layer (datasets, transforms, loader, downloads), the IDX file
 // format, named datasets (default folders, statistics, classes) and per-channel statistics of a dataset.
-// Not the pieces themselves: see dataset.h, datasets.h, transforms.h, loader.h and download.h.
+// Not the pieces themselves: see dataset.h, datasets.h, transforms*.h, loader.h and download.h.
 #pragma once
 
 #include <cnn/dataset.h>
@@ -9,6 +9,7 @@
 #include <cnn/loader.h>
 #include <cnn/tensor.h>
 #include <cnn/transforms.h>
+#include <cnn/transforms_factory.h>
 
 #include <cstdint>
 #include <memory>

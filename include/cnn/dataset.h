@@ -25,8 +25,8 @@ enum class ImageFormat {
 struct Image {
   ImageFormat format = ImageFormat::u8_hwc;
   int64_t channels = 0, height = 0, width = 0;
-  std::vector<uint8_t> bytes;  // u8_hwc pixels
-  std::vector<float> values;   // f32_chw pixels
+  std::vector<uint8_t> bytes;        // u8_hwc pixels
+  std::vector<float> values;         // f32_chw pixels
   std::vector<uint8_t> spare_bytes;  // scratch for transforms that change the size
   std::vector<float> spare_values;
 

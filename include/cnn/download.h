@@ -31,9 +31,9 @@ struct DownloadOptions {
 /// What happened to one file.
 struct DownloadReport {
   std::string name = {}, path = {};
-  bool skipped = false;     // already present with the right md5
+  bool skipped = false;      // already present with the right md5
   int64_t resumed_from = 0;  // bytes of an earlier partial download kept
-  int64_t bytes = 0;        // size of the complete file
+  int64_t bytes = 0;         // size of the complete file
 };
 
 /// Fetches `file` into `dir` (created if needed): skips it when dir/name already has the right md5; else appends
@@ -53,8 +53,8 @@ std::string md5_hex(const void* data, size_t size);
 
 /// Where a named dataset comes from and where it goes.
 struct DatasetSource {
-  std::string name;     // "mnist", "fashion-mnist", "cifar10", "cifar100"
-  std::string folder;   // sub-folder of the data root: mnist, fashion-mnist, cifar-10-batches-bin, cifar-100-binary
+  std::string name;    // "mnist", "fashion-mnist", "cifar10", "cifar100"
+  std::string folder;  // sub-folder of the data root: mnist, fashion-mnist, cifar-10-batches-bin, cifar-100-binary
   std::vector<RemoteFile> files;
   std::vector<std::string> expected;  // files that must exist in root/folder afterwards
 };

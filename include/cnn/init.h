@@ -10,6 +10,22 @@
 
 namespace cnn::init {
 
+/// While alive (on this thread), every initialiser below leaves its tensor as it is, as PyTorch's
+/// torch.nn.utils.skip_init: for models whose weights are loaded or overwritten right after building, where
+/// drawing ~100M random numbers (VGG) would cost seconds. Usage: { init::SkipInitGuard skip; m = models::vgg16(); }
+class SkipInitGuard {
+ public:
+  SkipInitGuard();
+  ~SkipInitGuard();
+  SkipInitGuard(const SkipInitGuard&) = delete;
+  SkipInitGuard& operator=(const SkipInitGuard&) = delete;
+
+ private:
+  bool previous_;
+};
+/// Whether a SkipInitGuard is alive on this thread.
+bool is_init_skipped();
+
 /// {fan_in, fan_out} of a weight: [out, in] or [out, in/groups, kh, kw] (times the receptive field size).
 std::pair<int64_t, int64_t> calculate_fan_in_and_fan_out(const Tensor& t);
 /// The recommended gain for a nonlinearity ("linear", "conv2d", "sigmoid", "tanh", "relu", "leaky_relu",

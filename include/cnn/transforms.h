@@ -1,6 +1,6 @@
 // Image transforms as torchvision.transforms (namespace T = cnn::transforms): small composable objects whose
-// randomness comes from the sample's SampleRng, so results depend on (seed, epoch, index) only; and
-// create_transform(), timm's recipe builder. Not the pixel work itself (transforms_functional.h).
+// randomness comes from the sample's SampleRng, so results depend on (seed, epoch, index) only. Not the pixel work
+// itself (transforms_functional.h) nor timm's recipes (transforms_factory.h).
 #pragma once
 
 #include <cnn/dataset.h>
@@ -32,8 +32,8 @@ class Compose : public Transform {
 /// compose(RandomHorizontalFlip(), ToTensor(), Normalize(...)): a shared Compose of copies of the arguments.
 template <class... T>
 std::shared_ptr<Compose> compose(T... transforms) {
-  return std::make_shared<Compose>(std::vector<std::shared_ptr<const Transform>>{
-      std::make_shared<const T>(std::move(transforms))...});
+  return std::make_shared<Compose>(
+      std::vector<std::shared_ptr<const Transform>>{std::make_shared<const T>(std::move(transforms))...});
 }
 
 /// HWC bytes to a CHW float image in [0, 1], as transforms.ToTensor.
@@ -183,8 +183,8 @@ class ColorJitter : public Transform {
 
 struct RandomErasingOptions {
   double p = 0.5;
-  Range scale = {0.02, 0.33};  // of the image area
-  Range ratio = {0.3, 3.3};    // height / width, sampled log-uniformly
+  Range scale = {0.02, 0.33};         // of the image area
+  Range ratio = {0.3, 3.3};           // height / width, sampled log-uniformly
   std::vector<float> value = {0.0f};  // one per channel, or one for all
   bool random_value = false;  // per-pixel standard normal values instead (torchvision's value="random", timm's "pixel")
 };
@@ -198,27 +198,5 @@ class RandomErasing : public Transform {
  private:
   RandomErasingOptions options_;
 };
-
-/// The settings of timm's create_transform (flag names as in timm's train.py).
-struct TransformConfig {
-  bool is_training = false;
-  int64_t image_size = 0;  // output side; 0: the dataset's own size (raw_shape)
-  int64_t crop_pad = 0;    // training: RandomCrop(image_size, padding=crop_pad) (the CIFAR recipe)
-  bool random_resized_crop = false;  // training: RandomResizedCrop(image_size, scale, ratio) instead
-  Range scale = {0.08, 1.0};
-  Range ratio = {3.0 / 4.0, 4.0 / 3.0};
-  double hflip = 0.5;
-  double vflip = 0.0;
-  double rotate = 0.0;        // degrees, bilinear
-  double color_jitter = 0.0;  // brightness = contrast = saturation = color_jitter
-  double reprob = 0.0;        // RandomErasing probability
-  bool remode_pixel = true;   // erase with per-pixel normal values (timm's default "pixel"), else zeros
-  double crop_pct = 1.0;      // evaluation: Resize(image_size / crop_pct) then CenterCrop(image_size)
-  std::vector<float> mean = {}, std = {};  // Normalize; empty: none
-};
-/// The training or evaluation pipeline for images whose raw shape is raw_shape [C, H, W]: resize/crop,
-/// flips, rotation, colour jitter, ToTensor, Normalize, RandomErasing, in timm's order.
-/// Usage: auto t = create_transform({.is_training = true, .crop_pad = 4, .mean = m, .std = s}, Shape{3, 32, 32});
-std::shared_ptr<Compose> create_transform(const TransformConfig& config, const Shape& raw_shape);
 
 }  // namespace cnn::transforms

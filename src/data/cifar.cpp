@@ -28,7 +28,7 @@ std::vector<std::string> split_files(CifarKind kind, bool train) {
 
 std::vector<uint8_t> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  CNN_CHECK(in, "{}: cannot open {} for reading\nHINT: check the file's permissions", "cifar", path);
+  CNN_CHECK(in, "cifar: cannot open {} for reading\nHINT: check the file's permissions", path);
   in.seekg(0, std::ios::end);
   std::vector<uint8_t> bytes(static_cast<size_t>(in.tellg()));
   in.seekg(0);
@@ -60,9 +60,9 @@ CifarDataset::CifarDataset(const std::string& dir, CifarOptions options) : optio
             "cifar10: coarse_labels is a CIFAR-100 option\nHINT: use kind = cifar100");
   std::error_code ec;
   std::string folder = dir;
-  if (fs::is_directory(fs::path(dir) / official_folder(kind), ec)) folder = (fs::path(dir) / official_folder(kind)).string();
+  if (fs::is_directory(fs::path(dir) / official_folder(kind), ec))
+    folder = (fs::path(dir) / official_folder(kind)).string();
   const int64_t record = label_bytes(kind) + kPixels;
-  const int64_t num_classes = kind == CifarKind::cifar10 ? 10 : options_.coarse_labels ? 20 : 100;
   for (const std::string& name : split_files(kind, options_.train)) {
     const std::string path = (fs::path(folder) / name).string();
     if (!fs::is_regular_file(path, ec))
@@ -80,10 +80,9 @@ CifarDataset::CifarDataset(const std::string& dir, CifarOptions options) : optio
           "records and {} bytes over)\nHINT: {}",
           kind_name(kind), path, record, label_bytes(kind), label_bytes(kind) == 1 ? "" : "s", size, size / record,
           size % record,
-          size > 0 && size % other == 0
-              ? fmt::format("the size fits {}-byte records: is this a {} file?", other,
-                            kind == CifarKind::cifar10 ? "CIFAR-100" : "CIFAR-10")
-              : "the file is truncated or not a CIFAR binary batch; fetch it again"));
+          size > 0 && size % other == 0 ? fmt::format("the size fits {}-byte records: is this a {} file?", other,
+                                                      kind == CifarKind::cifar10 ? "CIFAR-100" : "CIFAR-10")
+                                        : "the file is truncated or not a CIFAR binary batch; fetch it again"));
     }
     const int64_t count = size / record;
     const size_t start = labels_.size();
@@ -92,13 +91,15 @@ CifarDataset::CifarDataset(const std::string& dir, CifarOptions options) : optio
     for (int64_t r = 0; r < count; ++r) {
       const uint8_t* rec = bytes.data() + r * record;
       const int64_t label = kind == CifarKind::cifar10 ? rec[0] : options_.coarse_labels ? rec[0] : rec[1];
-      if (label >= num_classes || (kind == CifarKind::cifar100 && rec[0] >= 20))
+      const bool bad = kind == CifarKind::cifar10 ? rec[0] >= 10 : rec[0] >= 20 || rec[1] >= 100;
+      if (bad)
         throw Error(fmt::format(
-            "{}: {}: record {} (byte offset {}) has label {}, expected 0..{}{}\nHINT: {}", kind_name(kind), path, r,
-            r * record, kind == CifarKind::cifar100 ? fmt::format("{} (coarse) / {} (fine)", rec[0], rec[1])
-                                                    : std::to_string(label),
-            num_classes - 1, kind == CifarKind::cifar100 ? " (fine) and 0..19 (coarse)" : "",
-            "the file is corrupt, or from the other CIFAR (CIFAR-10 has 1 label byte, CIFAR-100 2)"));
+            "{}: {}: record {} (byte offset {}) has label {}, expected {}\nHINT: the file is corrupt, or from the "
+            "other CIFAR (CIFAR-10 has 1 label byte, CIFAR-100 2)",
+            kind_name(kind), path, r, r * record,
+            kind == CifarKind::cifar100 ? fmt::format("{} (coarse) / {} (fine)", rec[0], rec[1])
+                                        : std::to_string(label),
+            kind == CifarKind::cifar100 ? "0..19 (coarse) and 0..99 (fine)" : "0..9"));
       labels_[start + static_cast<size_t>(r)] = static_cast<uint8_t>(label);
       const uint8_t* planes = rec + label_bytes(kind);
       uint8_t* hwc = pixels_.data() + (start + static_cast<size_t>(r)) * kPixels;
@@ -149,21 +150,21 @@ const std::vector<std::string>& cifar_classes(CifarKind kind, bool coarse) {
   static const std::vector<std::string> cifar10{"airplane", "automobile", "bird",  "cat",  "deer",
                                                 "dog",      "frog",       "horse", "ship", "truck"};
   static const std::vector<std::string> fine{
-      "apple",       "aquarium_fish", "baby",         "bear",       "beaver",    "bed",        "bee",
-      "beetle",      "bicycle",       "bottle",       "bowl",       "boy",       "bridge",     "bus",
-      "butterfly",   "camel",         "can",          "castle",     "caterpillar", "cattle",   "chair",
-      "chimpanzee",  "clock",         "cloud",        "cockroach",  "couch",     "crab",       "crocodile",
-      "cup",         "dinosaur",      "dolphin",      "elephant",   "flatfish",  "forest",     "fox",
-      "girl",        "hamster",       "house",        "kangaroo",   "keyboard",  "lamp",       "lawn_mower",
-      "leopard",     "lion",          "lizard",       "lobster",    "man",       "maple_tree", "motorcycle",
-      "mountain",    "mouse",         "mushroom",     "oak_tree",   "orange",    "orchid",     "otter",
-      "palm_tree",   "pear",          "pickup_truck", "pine_tree",  "plain",     "plate",      "poppy",
-      "porcupine",   "possum",        "rabbit",       "raccoon",    "ray",       "road",       "rocket",
-      "rose",        "sea",           "seal",         "shark",      "shrew",     "skunk",      "skyscraper",
-      "snail",       "snake",         "spider",       "squirrel",   "streetcar", "sunflower",  "sweet_pepper",
-      "table",       "tank",          "telephone",    "television", "tiger",     "tractor",    "train",
-      "trout",       "tulip",         "turtle",       "wardrobe",   "whale",     "willow_tree", "wolf",
-      "woman",       "worm"};
+      "apple",      "aquarium_fish", "baby",         "bear",       "beaver",      "bed",         "bee",
+      "beetle",     "bicycle",       "bottle",       "bowl",       "boy",         "bridge",      "bus",
+      "butterfly",  "camel",         "can",          "castle",     "caterpillar", "cattle",      "chair",
+      "chimpanzee", "clock",         "cloud",        "cockroach",  "couch",       "crab",        "crocodile",
+      "cup",        "dinosaur",      "dolphin",      "elephant",   "flatfish",    "forest",      "fox",
+      "girl",       "hamster",       "house",        "kangaroo",   "keyboard",    "lamp",        "lawn_mower",
+      "leopard",    "lion",          "lizard",       "lobster",    "man",         "maple_tree",  "motorcycle",
+      "mountain",   "mouse",         "mushroom",     "oak_tree",   "orange",      "orchid",      "otter",
+      "palm_tree",  "pear",          "pickup_truck", "pine_tree",  "plain",       "plate",       "poppy",
+      "porcupine",  "possum",        "rabbit",       "raccoon",    "ray",         "road",        "rocket",
+      "rose",       "sea",           "seal",         "shark",      "shrew",       "skunk",       "skyscraper",
+      "snail",      "snake",         "spider",       "squirrel",   "streetcar",   "sunflower",   "sweet_pepper",
+      "table",      "tank",          "telephone",    "television", "tiger",       "tractor",     "train",
+      "trout",      "tulip",         "turtle",       "wardrobe",   "whale",       "willow_tree", "wolf",
+      "woman",      "worm"};
   static const std::vector<std::string> coarse_names{"aquatic_mammals",
                                                      "fish",
                                                      "flowers",

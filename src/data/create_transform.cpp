@@ -1,6 +1,6 @@
 // create_transform: timm's recipe builder (transforms_factory.py) for training and evaluation pipelines.
 // Not the transforms themselves (transforms.cpp).
-#include <cnn/transforms.h>
+#include <cnn/transforms_factory.h>
 
 #include <cmath>
 
@@ -18,8 +18,8 @@ std::shared_ptr<Compose> create_transform(const TransformConfig& config, const S
   std::vector<std::shared_ptr<const Transform>> t;
   if (config.is_training) {
     if (config.random_resized_crop) {
-      t.push_back(std::make_shared<RandomResizedCrop>(size, RandomResizedCropOptions{.scale = config.scale,
-                                                                                     .ratio = config.ratio}));
+      t.push_back(std::make_shared<RandomResizedCrop>(
+          size, RandomResizedCropOptions{.scale = config.scale, .ratio = config.ratio}));
     } else {
       if (!native) {
         t.push_back(std::make_shared<Resize>(size));
@@ -31,8 +31,8 @@ std::shared_ptr<Compose> create_transform(const TransformConfig& config, const S
     if (config.hflip > 0) t.push_back(std::make_shared<RandomHorizontalFlip>(config.hflip));
     if (config.vflip > 0) t.push_back(std::make_shared<RandomVerticalFlip>(config.vflip));
     if (config.rotate > 0)
-      t.push_back(std::make_shared<RandomRotation>(
-          config.rotate, RandomRotationOptions{.interpolation = Interpolation::bilinear}));
+      t.push_back(std::make_shared<RandomRotation>(config.rotate,
+                                                   RandomRotationOptions{.interpolation = Interpolation::bilinear}));
     if (config.color_jitter > 0)
       t.push_back(std::make_shared<ColorJitter>(ColorJitterOptions{
           .brightness = config.color_jitter, .contrast = config.color_jitter, .saturation = config.color_jitter}));
@@ -44,8 +44,8 @@ std::shared_ptr<Compose> create_transform(const TransformConfig& config, const S
   t.push_back(std::make_shared<ToTensor>());
   if (!config.mean.empty()) t.push_back(std::make_shared<Normalize>(config.mean, config.std));
   if (config.is_training && config.reprob > 0)
-    t.push_back(std::make_shared<RandomErasing>(
-        RandomErasingOptions{.p = config.reprob, .random_value = config.remode_pixel}));
+    t.push_back(
+        std::make_shared<RandomErasing>(RandomErasingOptions{.p = config.reprob, .random_value = config.remode_pixel}));
   return std::make_shared<Compose>(std::move(t));
 }
 

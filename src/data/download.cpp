@@ -72,17 +72,20 @@ std::string host_of(const std::string& url) {
           "holding it, e.g. file:///path/to/files); a partial download in {} resumes next time",
           host_of(url), file.name, what, url, dir, fs::path(part).filename().string()));
     case CURLE_FILE_COULDNT_READ_FILE:
-      throw Error(fmt::format("download: {} does not exist ({})\nHINT: the mirror folder must hold {} under that "
-                              "exact name",
-                              url, what, file.name));
+      throw Error(
+          fmt::format("download: {} does not exist ({})\nHINT: the mirror folder must hold {} under that "
+                      "exact name",
+                      url, what, file.name));
     case CURLE_HTTP_RETURNED_ERROR:
-      throw Error(fmt::format("download: {} answered HTTP {} for {}\nHINT: the address may have moved; download "
-                              "the file by hand into {} or use --mirror",
-                              host_of(url), http, url, dir));
+      throw Error(
+          fmt::format("download: {} answered HTTP {} for {}\nHINT: the address may have moved; download "
+                      "the file by hand into {} or use --mirror",
+                      host_of(url), http, url, dir));
     default:
-      throw Error(fmt::format("download: {} failed: {}\nHINT: run the command again to resume; if it keeps "
-                              "failing, download {} by hand into {}",
-                              url, what, file.name, dir));
+      throw Error(
+          fmt::format("download: {} failed: {}\nHINT: run the command again to resume; if it keeps "
+                      "failing, download {} by hand into {}",
+                      url, what, file.name, dir));
   }
 }
 

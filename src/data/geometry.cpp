@@ -120,10 +120,10 @@ void vflip(Image& image) {
 void erase(Image& image, const CropBox& box, const std::vector<float>& value) {
   CNN_CHECK(!image.is_bytes(), "erase: expected a float image, got bytes {}\nHINT: RandomErasing comes after ToTensor",
             image.shape());
-  CNN_CHECK(box.top >= 0 && box.left >= 0 && box.top + box.height <= image.height &&
-                box.left + box.width <= image.width,
-            "erase: box (top {}, left {}, {} x {}) outside the image {}", box.top, box.left, box.height, box.width,
-            image.shape());
+  CNN_CHECK(
+      box.top >= 0 && box.left >= 0 && box.top + box.height <= image.height && box.left + box.width <= image.width,
+      "erase: box (top {}, left {}, {} x {}) outside the image {}", box.top, box.left, box.height, box.width,
+      image.shape());
   const int64_t c = image.channels, area = box.height * box.width;
   const auto n = static_cast<int64_t>(value.size());
   CNN_CHECK(n == 1 || n == c || n == c * area,

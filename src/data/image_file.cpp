@@ -16,7 +16,8 @@ namespace {
 
 std::string lower_extension(const std::string& path) {
   std::string ext = std::filesystem::path(path).extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return ext;
 }
 
@@ -27,11 +28,14 @@ Image read_image(const std::string& path, ImageMode mode) {
   if (!in)
     throw Error(fmt::format("read_image: cannot open {} ({})\nHINT: check the path and the file's permissions", path,
                             std::strerror(errno)));
-  const std::vector<unsigned char> file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  in.seekg(0, std::ios::end);
+  std::vector<unsigned char> file(static_cast<size_t>(std::max<std::streamoff>(in.tellg(), 0)));
+  in.seekg(0);
+  in.read(reinterpret_cast<char*>(file.data()), static_cast<std::streamsize>(file.size()));
   const int wanted = mode == ImageMode::rgb ? 3 : 1;
   int width = 0, height = 0, found = 0;
-  unsigned char* pixels = stbi_load_from_memory(file.data(), static_cast<int>(file.size()), &width, &height, &found,
-                                                wanted);
+  unsigned char* pixels =
+      stbi_load_from_memory(file.data(), static_cast<int>(file.size()), &width, &height, &found, wanted);
   if (pixels == nullptr)
     throw Error(fmt::format(
         "read_image: cannot decode {} ({} bytes): {}\nHINT: the file is corrupt or not an image stb reads (PNG, "
@@ -45,8 +49,10 @@ Image read_image(const std::string& path, ImageMode mode) {
 }
 
 void write_image(const std::string& path, const Image& image) {
-  CNN_CHECK(image.is_bytes(), "write_image: {}: expected a u8 HWC image, got an f32 one {}\nHINT: write images "
-            "before ToTensor", path, image.shape());
+  CNN_CHECK(image.is_bytes(),
+            "write_image: {}: expected a u8 HWC image, got an f32 one {}\nHINT: write images "
+            "before ToTensor",
+            path, image.shape());
   CNN_CHECK(image.channels >= 1 && image.channels <= 4 && image.height > 0 && image.width > 0,
             "write_image: {}: cannot write an image of {} channels, {} x {}", path, image.channels, image.height,
             image.width);

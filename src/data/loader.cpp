@@ -128,9 +128,7 @@ class EpochRun {
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
       const auto ring = static_cast<int64_t>(slots_.size());
-      cv_.wait(lock, [&] {
-        return stop_ || error_ || next_claim_ >= num_batches_ || next_claim_ < released_ + ring;
-      });
+      cv_.wait(lock, [&] { return stop_ || error_ || next_claim_ >= num_batches_ || next_claim_ < released_ + ring; });
       if (stop_ || error_ || next_claim_ >= num_batches_) return;
       const int64_t b = next_claim_++;
       Slot& slot = slot_of(b);
@@ -165,9 +163,9 @@ class EpochRun {
   std::vector<std::thread> workers_;
   std::mutex mutex_;
   std::condition_variable cv_;
-  int64_t consumed_ = 0;     // batches handed to the consumer
-  int64_t released_ = 0;     // batches the consumer is done with
-  int64_t next_claim_ = 0;   // the next batch a worker starts
+  int64_t consumed_ = 0;    // batches handed to the consumer
+  int64_t released_ = 0;    // batches the consumer is done with
+  int64_t next_claim_ = 0;  // the next batch a worker starts
   bool stop_ = false;
   std::atomic<bool> stopping_{false};
   std::exception_ptr error_;

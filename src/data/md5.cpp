@@ -4,8 +4,8 @@
 #include <cnn/error.h>
 
 #include <array>
-#include <cmath>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 

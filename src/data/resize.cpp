@@ -14,7 +14,7 @@ constexpr int kPrecisionBits = 32 - 8 - 2;  // PIL's fixed point for 8-bit image
 // The filter taps of one output pixel: the first source index and its weights.
 struct Taps {
   std::vector<int64_t> first, count;  // per output pixel
-  std::vector<double> weights;       // ksize per output pixel
+  std::vector<double> weights;        // ksize per output pixel
   int64_t ksize = 0;
 };
 
@@ -55,8 +55,8 @@ uint8_t clip8(int64_t v) {
 // One separable pass along an axis: n lines of `in` elements (element step `step`, line step `line`) become n
 // lines of `out` elements, written with the same layout rules into dst.
 template <class T>
-void filter_pass(const T* src, T* dst, const Taps& t, int64_t lines, int64_t out, int64_t src_step,
-                 int64_t src_line, int64_t dst_step, int64_t dst_line) {
+void filter_pass(const T* src, T* dst, const Taps& t, int64_t lines, int64_t out, int64_t src_step, int64_t src_line,
+                 int64_t dst_step, int64_t dst_line) {
   std::vector<int32_t> fixed;
   if constexpr (std::is_same_v<T, uint8_t>) {
     fixed.resize(t.weights.size());
@@ -117,7 +117,8 @@ template <class T>
 void nearest(std::vector<T>& buf, std::vector<T>& spare, bool hwc, int64_t h, int64_t w, int64_t c, int64_t oh,
              int64_t ow) {
   spare.resize(static_cast<size_t>(oh * ow * c));
-  const double sy = static_cast<double>(h) / static_cast<double>(oh), sx = static_cast<double>(w) / static_cast<double>(ow);
+  const double sy = static_cast<double>(h) / static_cast<double>(oh),
+               sx = static_cast<double>(w) / static_cast<double>(ow);
   for (int64_t y = 0; y < oh; ++y) {
     const int64_t r = std::min<int64_t>(static_cast<int64_t>((static_cast<double>(y) + 0.5) * sy), h - 1);
     for (int64_t x = 0; x < ow; ++x) {
@@ -141,8 +142,8 @@ ImageSize resize_output_size(int64_t height, int64_t width, int64_t shorter_side
   int64_t new_short = shorter_side;
   auto new_long = static_cast<int64_t>(static_cast<double>(shorter_side * long_side) / static_cast<double>(short_side));
   if (max_size) {
-    CNN_CHECK(*max_size > shorter_side, "Resize: max_size ({}) must be larger than the requested size ({})",
-              *max_size, shorter_side);
+    CNN_CHECK(*max_size > shorter_side, "Resize: max_size ({}) must be larger than the requested size ({})", *max_size,
+              shorter_side);
     if (new_long > *max_size) {
       new_short = static_cast<int64_t>(static_cast<double>(*max_size * new_short) / static_cast<double>(new_long));
       new_long = *max_size;

@@ -11,7 +11,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<RemoteFile> idx_files(const std::string& base, const std::vector<std::pair<std::string, std::string>>& md5s) {
+std::vector<RemoteFile> idx_files(const std::string& base,
+                                  const std::vector<std::pair<std::string, std::string>>& md5s) {
   std::vector<RemoteFile> files;
   for (const auto& [name, md5] : md5s) files.push_back({name, base + name, md5, false});
   return files;

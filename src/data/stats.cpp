@@ -35,9 +35,8 @@ ChannelStats channel_stats(const Dataset& dataset, int64_t max_images, int64_t t
         for (int64_t c = 0; c < image.channels; ++c) {
           double sum = 0.0, sq = 0.0;
           for (int64_t p = 0; p < plane; ++p) {
-            const double v = image.is_bytes()
-                                 ? image.bytes[static_cast<size_t>(p * image.channels + c)] / 255.0
-                                 : image.values[static_cast<size_t>(c * plane + p)];
+            const double v = image.is_bytes() ? image.bytes[static_cast<size_t>(p * image.channels + c)] / 255.0
+                                              : image.values[static_cast<size_t>(c * plane + p)];
             sum += v;
             sq += v * v;
           }

@@ -34,9 +34,10 @@ class GzReader {
       if (r < 0) {
         int code = 0;
         const char* msg = gzerror(f_, &code);
-        throw Error(fmt::format("tar: {}: corrupt gzip data after {} bytes ({})\nHINT: the download is damaged; "
-                                "delete the archive and fetch it again",
-                                path_, offset_ + got, msg ? msg : "unknown"));
+        throw Error(
+            fmt::format("tar: {}: corrupt gzip data after {} bytes ({})\nHINT: the download is damaged; "
+                        "delete the archive and fetch it again",
+                        path_, offset_ + got, msg ? msg : "unknown"));
       }
       if (r == 0) break;
       got += static_cast<size_t>(r);
@@ -89,8 +90,10 @@ void check_safe(const std::string& archive, const std::string& name) {
   const fs::path p(name);
   bool bad = p.is_absolute();
   for (const auto& part : p) bad = bad || part == "..";
-  CNN_CHECK(!bad, "tar: {}: refusing to unpack '{}' (absolute path or '..')\nHINT: the archive is not a dataset "
-            "archive; delete it", archive, name);
+  CNN_CHECK(!bad,
+            "tar: {}: refusing to unpack '{}' (absolute path or '..')\nHINT: the archive is not a dataset "
+            "archive; delete it",
+            archive, name);
 }
 
 }  // namespace

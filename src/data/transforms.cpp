@@ -13,10 +13,14 @@ const char* interpolation_name(Interpolation i) { return i == Interpolation::nea
 
 const char* padding_mode_name(PaddingMode mode) {
   switch (mode) {
-    case PaddingMode::constant: return "constant";
-    case PaddingMode::edge: return "edge";
-    case PaddingMode::reflect: return "reflect";
-    case PaddingMode::symmetric: return "symmetric";
+    case PaddingMode::constant:
+      return "constant";
+    case PaddingMode::edge:
+      return "edge";
+    case PaddingMode::reflect:
+      return "reflect";
+    case PaddingMode::symmetric:
+      return "symmetric";
   }
   return "?";
 }
@@ -79,8 +83,8 @@ Resize::Resize(int64_t shorter_side, ResizeOptions options)
 
 Resize::Resize(ImageSize size, ResizeOptions options) : size_(size), options_(options) {
   check_size(size, "Resize");
-  CNN_CHECK(!options_.max_size, "Resize: max_size is only for a single (shorter-side) size, got ({}, {})",
-            size.height, size.width);
+  CNN_CHECK(!options_.max_size, "Resize: max_size is only for a single (shorter-side) size, got ({}, {})", size.height,
+            size.width);
 }
 
 void Resize::apply(Image& image, SampleRng&) const {
@@ -208,20 +212,22 @@ void RandomResizedCrop::apply(Image& image, SampleRng& rng) const {
 
 std::string RandomResizedCrop::repr() const {
   return fmt::format("RandomResizedCrop(size={}, scale={}, ratio={}, interpolation={})", size_repr(size_),
-                     range_repr(options_.scale), range_repr(options_.ratio), interpolation_name(options_.interpolation));
+                     range_repr(options_.scale), range_repr(options_.ratio),
+                     interpolation_name(options_.interpolation));
 }
 
 ColorJitter::ColorJitter(ColorJitterOptions options) : options_(options) {
   CNN_CHECK(options.brightness >= 0 && options.contrast >= 0 && options.saturation >= 0,
-            "ColorJitter: brightness, contrast and saturation must be non-negative, got {}, {}, {}",
-            options.brightness, options.contrast, options.saturation);
+            "ColorJitter: brightness, contrast and saturation must be non-negative, got {}, {}, {}", options.brightness,
+            options.contrast, options.saturation);
   CNN_CHECK(options.hue >= 0 && options.hue <= 0.5, "ColorJitter: hue must be in [0, 0.5], got {}", options.hue);
 }
 
 void ColorJitter::apply(Image& image, SampleRng& rng) const {
   // As torchvision's get_params: a random order (Fisher-Yates), then every enabled factor, then the adjustments.
   std::array<int, 4> order{0, 1, 2, 3};
-  for (int i = 3; i > 0; --i) std::swap(order[static_cast<size_t>(i)], order[static_cast<size_t>(rng.randint(0, i + 1))]);
+  for (int i = 3; i > 0; --i)
+    std::swap(order[static_cast<size_t>(i)], order[static_cast<size_t>(rng.randint(0, i + 1))]);
   auto factor = [&rng](double v) { return v > 0 ? rng.uniform(std::max(0.0, 1.0 - v), 1.0 + v) : 1.0; };
   const double b = factor(options_.brightness), c = factor(options_.contrast), s = factor(options_.saturation);
   const double h = options_.hue > 0 ? rng.uniform(-options_.hue, options_.hue) : 0.0;
@@ -249,8 +255,10 @@ RandomErasing::RandomErasing(RandomErasingOptions options) : options_(std::move(
 }
 
 void RandomErasing::apply(Image& image, SampleRng& rng) const {
-  CNN_CHECK(!image.is_bytes(), "RandomErasing: expected a float image, got bytes {}\nHINT: put RandomErasing after "
-            "ToTensor (and Normalize)", image.shape());
+  CNN_CHECK(!image.is_bytes(),
+            "RandomErasing: expected a float image, got bytes {}\nHINT: put RandomErasing after "
+            "ToTensor (and Normalize)",
+            image.shape());
   if (rng.uniform() >= options_.p) return;
   const int64_t ih = image.height, iw = image.width;
   const double area = static_cast<double>(ih * iw);

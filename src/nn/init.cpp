@@ -9,6 +9,8 @@ namespace cnn::init {
 
 namespace {
 
+thread_local bool skip_init = false;
+
 Tensor fill_random(const Tensor& t, const Tensor& values) {
   NoGradGuard no_grad;
   Tensor(t).copy_(values);
@@ -29,6 +31,10 @@ double kaiming_std(const Tensor& t, const KaimingOptions& o) {
 }
 
 }  // namespace
+
+SkipInitGuard::SkipInitGuard() : previous_(skip_init) { skip_init = true; }
+SkipInitGuard::~SkipInitGuard() { skip_init = previous_; }
+bool is_init_skipped() { return skip_init; }
 
 std::pair<int64_t, int64_t> calculate_fan_in_and_fan_out(const Tensor& t) {
   CNN_CHECK(t.defined() && t.dim() >= 2,
@@ -80,11 +86,13 @@ Tensor xavier_normal_(const Tensor& t, double gain) {
 
 Tensor uniform_(const Tensor& t, double a, double b) {
   CNN_CHECK(t.defined(), "init::uniform_: tensor is undefined");
+  if (skip_init) return t;
   return fill_random(t, rand(t.shape(), a, b));
 }
 
 Tensor normal_(const Tensor& t, double mean, double std) {
   CNN_CHECK(t.defined(), "init::normal_: tensor is undefined");
+  if (skip_init) return t;
   return fill_random(t, randn(t.shape(), mean, std));
 }
 
@@ -93,6 +101,7 @@ Tensor trunc_normal_(const Tensor& t, double mean, double std, double a, double 
   CNN_CHECK(a < b && mean >= a - 2 * std && mean <= b + 2 * std,
             "init::trunc_normal_: mean {} is more than 2 std from [a, b] = [{}, {}]; the values would be skewed", mean,
             a, b);
+  if (skip_init) return t;
   Tensor values = randn(t.shape(), mean, std);
   float* v = values.data<float>();
   for (int64_t i = 0; i < values.numel(); ++i)
@@ -102,6 +111,7 @@ Tensor trunc_normal_(const Tensor& t, double mean, double std, double a, double 
 
 Tensor constant_(const Tensor& t, double value) {
   CNN_CHECK(t.defined(), "init::constant_: tensor is undefined");
+  if (skip_init) return t;
   Tensor(t).fill_(value);
   return t;
 }

@@ -71,7 +71,8 @@ TEST(Cifar, ReadsRecordsAsHwcImagesWithLabels) {
   EXPECT_EQ(train.get_into(7, im, rng), 7);
   ASSERT_TRUE(im.is_bytes());
   for (int64_t p : {0, 1, 33, 1023})
-    for (int64_t c = 0; c < 3; ++c) EXPECT_EQ(im.at(p / 32, p % 32, c), pixel(7, c, p)) << "pixel " << p << " channel " << c;
+    for (int64_t c = 0; c < 3; ++c)
+      EXPECT_EQ(im.at(p / 32, p % 32, c), pixel(7, c, p)) << "pixel " << p << " channel " << c;
   const Example e = test.get(2);
   EXPECT_EQ(e.label, 2);
   EXPECT_FLOAT_EQ(e.image.to_vector<float>()[1024 + 5], float(pixel(2, 1, 5)) / 255.0f);
@@ -142,7 +143,7 @@ TEST(Cifar, BadSizesLabelsAndMissingFilesSaySo) {
   fs::create_directories(dir100);
   write_raw(dir100 + "/train.bin", 0, 2, {20, 5});
   msg = error_of([&] { CifarDataset d(dir100, {.kind = CifarKind::cifar100}); });
-  EXPECT_NE(msg.find("has label 20 (coarse) / 5 (fine), expected 0..99 (fine) and 0..19 (coarse)"), std::string::npos)
+  EXPECT_NE(msg.find("has label 20 (coarse) / 5 (fine), expected 0..19 (coarse) and 0..99 (fine)"), std::string::npos)
       << msg;
 }
 
@@ -154,10 +155,10 @@ TEST(Cifar, NamedDatasetsAndTheRecipeLoader) {
   auto normalised = load_dataset("cifar10", root, false);
   EXPECT_EQ(normalised->image_shape(), (Shape{3, 32, 32}));
   const DatasetInfo info = dataset_info("cifar10");
-  auto train = open_dataset("cifar10", root, true,
-                            transforms::create_transform({.is_training = true, .crop_pad = 4, .mean = info.mean,
-                                                          .std = info.std},
-                                                         info.image_shape));
+  auto train =
+      open_dataset("cifar10", root, true,
+                   transforms::create_transform(
+                       {.is_training = true, .crop_pad = 4, .mean = info.mean, .std = info.std}, info.image_shape));
   DataLoader loader(train, {.batch_size = 4, .shuffle = true, .seed = 0, .num_workers = 2});
   int64_t seen = 0;
   for (const Batch& b : loader) {

@@ -194,7 +194,8 @@ TEST(Download, RealMnistThroughAFileMirror) {
   if (mnist.empty()) GTEST_SKIP() << "no MNIST in ../shared/data/mnist";
   const std::string root = temp_dir();
   std::vector<DownloadReport> reports;
-  const std::string folder = download_dataset("mnist", root, {.mirror = "file://" + fs::absolute(mnist).string()}, &reports);
+  const std::string folder =
+      download_dataset("mnist", root, {.mirror = "file://" + fs::absolute(mnist).string()}, &reports);
   EXPECT_EQ(folder, root + "/mnist");
   ASSERT_EQ(reports.size(), 4u);
   EXPECT_EQ(MnistDataset(folder, false).size(), 10000);

@@ -115,7 +115,8 @@ TEST(ImageFolder, BatchesAfterResizeAndErrors) {
   const std::string root = temp_dir();
   fs::create_directories(root + "/a");
   fs::create_directories(root + "/b");
-  for (int i = 0; i < 5; ++i) write_image(fmt::format("{}/{}/{}.png", root, i % 2 ? "a" : "b", i), gradient(9 + i, 12, i));
+  for (int i = 0; i < 5; ++i)
+    write_image(fmt::format("{}/{}/{}.png", root, i % 2 ? "a" : "b", i), gradient(9 + i, 12, i));
   namespace T = transforms;
   auto data = std::make_shared<ImageFolder>(
       root, ImageFolderOptions{.transform = T::compose(T::Resize(8), T::CenterCrop(8), T::ToTensor())});

@@ -29,8 +29,7 @@ Image input(const std::string& name) { return bytes_of(test::fixture(kFile, "ima
   if (!im.is_bytes()) return ::testing::AssertionFailure() << "expected a byte image";
   const Shape want{expected.size(0), expected.size(1), expected.size(2)};
   const Shape got{im.height, im.width, im.channels};
-  if (!(got == want))
-    return ::testing::AssertionFailure() << fmt::format("shape (H, W, C) {}, expected {}", got, want);
+  if (!(got == want)) return ::testing::AssertionFailure() << fmt::format("shape (H, W, C) {}, expected {}", got, want);
   const std::vector<float> e = expected.contiguous().to_vector<float>();
   size_t ok = 0, first_bad = e.size();
   for (size_t i = 0; i < e.size(); ++i) {
@@ -41,8 +40,9 @@ Image input(const std::string& name) { return bytes_of(test::fixture(kFile, "ima
   }
   const double fraction = e.empty() ? 1.0 : double(ok) / double(e.size());
   if (fraction >= at_least) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << ok << " of " << e.size() << " bytes within " << tol << "; first at " << first_bad
-                                       << ": got " << int(im.bytes[first_bad]) << ", expected " << e[first_bad];
+  return ::testing::AssertionFailure() << ok << " of " << e.size() << " bytes within " << tol << "; first at "
+                                       << first_bad << ": got " << int(im.bytes[first_bad]) << ", expected "
+                                       << e[first_bad];
 }
 
 // The image's tensor [C, H, W], values as stored (bytes are not scaled).
@@ -76,11 +76,11 @@ TEST(Transforms, ResizeMatchesPil) {
   for (const std::string name : {"resize_short_down", "resize_exact_up", "resize_mixed", "resize_gray_short_up",
                                  "resize_big_down", "resize_nearest_up", "resize_nearest_down"}) {
     const Tensor y = test::fixture(kFile, name, "y");
-    const std::string image = std::vector<std::string>{"rgb", "gray", "square"}[size_t(
-        test::fixture_value(kFile, name, "image"))];
+    const std::string image =
+        std::vector<std::string>{"rgb", "gray", "square"}[size_t(test::fixture_value(kFile, name, "image"))];
     const T::ResizeOptions options{.interpolation = test::fixture_value(kFile, name, "nearest") != 0
-                                                         ? T::Interpolation::nearest
-                                                         : T::Interpolation::bilinear};
+                                                        ? T::Interpolation::nearest
+                                                        : T::Interpolation::bilinear};
     const auto shorter = int64_t(test::fixture_value(kFile, name, "short"));
     const T::Resize resize = shorter > 0 ? T::Resize(shorter, options)
                                          : T::Resize(T::ImageSize(int64_t(test::fixture_value(kFile, name, "h")),
@@ -98,7 +98,8 @@ TEST(Transforms, ResizeMatchesPil) {
 TEST(Transforms, CropsFlipsAndPaddingMatchTorchvision) {
   for (const std::string name : {"center_crop_small", "center_crop_odd", "center_crop_pad"}) {
     Image im = input("rgb");
-    T::center_crop(im, {int64_t(test::fixture_value(kFile, name, "h")), int64_t(test::fixture_value(kFile, name, "w"))});
+    T::center_crop(im,
+                   {int64_t(test::fixture_value(kFile, name, "h")), int64_t(test::fixture_value(kFile, name, "w"))});
     EXPECT_TRUE(bytes_match(im, test::fixture(kFile, name, "y"))) << name;
   }
   Image h = input("rgb"), v = input("rgb");

@@ -161,7 +161,8 @@ TEST(RandomTransforms, RandomErasingCutsOneRectangle) {
       for (int64_t x = 0; x < 32; ++x)
         if (out.values[static_cast<size_t>(y * 32 + x)] == 0.0f) {
           ++zeros;
-          min_y = std::min(min_y, y), max_y = std::max(max_y, y), min_x = std::min(min_x, x), max_x = std::max(max_x, x);
+          min_y = std::min(min_y, y), max_y = std::max(max_y, y), min_x = std::min(min_x, x),
+          max_x = std::max(max_x, x);
         }
     ASSERT_GT(zeros, 0) << "p = 1 always erases (a 32x32 image always fits a box)";
     EXPECT_EQ(zeros, (max_y - min_y + 1) * (max_x - min_x + 1)) << "one solid rectangle";
@@ -190,8 +191,8 @@ TEST(RandomTransforms, ComposeAndCreateTransform) {
   const std::string r = train->repr();
   for (const char* piece : {"RandomCrop", "RandomHorizontalFlip(p=0.5)", "ToTensor", "Normalize", "RandomErasing"})
     EXPECT_NE(r.find(piece), std::string::npos) << piece << " in " << r;
-  const auto eval = T::create_transform({.image_size = 224, .crop_pct = 0.875, .mean = {0.5f}, .std = {0.5f}},
-                                        Shape{3, 300, 400});
+  const auto eval =
+      T::create_transform({.image_size = 224, .crop_pct = 0.875, .mean = {0.5f}, .std = {0.5f}}, Shape{3, 300, 400});
   EXPECT_NE(eval->repr().find("Resize(size=256"), std::string::npos) << eval->repr();
   EXPECT_EQ(run(*eval, coordinates(60, 80), 0).shape(), (Shape{3, 224, 224}));
 }

@@ -21,6 +21,19 @@ std::string error_of(const std::function<void()>& f) {
   return "";
 }
 
+// Builds without drawing random weights (init::SkipInitGuard), for tests that overwrite or only count them.
+ModulePtr build(const std::string& name, const models::ModelOptions& options = {}) {
+  init::SkipInitGuard skip;
+  return models::create(name, options);
+}
+
+// Built without random weights, then zeroed: for shape checks of big models.
+ModulePtr build_zeroed(const std::string& name, const models::ModelOptions& options = {}) {
+  ModulePtr model = build(name, options);
+  for (const auto& [key, t] : model->state_dict()) Tensor(t).zero_();
+  return model;
+}
+
 models::ModelOptions options_from(const nlohmann::json& j) {
   models::ModelOptions o;
   if (j.contains("num_classes")) o.num_classes = j["num_classes"].get<int64_t>();
@@ -38,7 +51,7 @@ class ZooKeys : public ::testing::TestWithParam<CountCase> {};
 
 TEST_P(ZooKeys, TorchvisionNamesShapesAndCounts) {
   const CountCase& c = GetParam();
-  ModulePtr model = models::create(c.model);
+  ModulePtr model = build(c.model);
   EXPECT_TRUE(test::same_keys(*model, "keys_" + c.model));
   EXPECT_EQ(model->num_parameters(), c.params);
 }
@@ -58,10 +71,10 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& info) { return info.param.model; });
 
 TEST(Zoo, OptionsChangeKeysAsTorchvision) {
-  auto aux = models::googlenet({.aux_logits = true});
+  ModulePtr aux = build("googlenet", {.aux_logits = true});
   EXPECT_TRUE(test::same_keys(*aux, "keys_googlenet_aux"));
   EXPECT_EQ(aux->num_parameters(), 13'004'888);
-  auto narrow = models::mobilenet_v2({.num_classes = 10, .width_mult = 0.35});
+  ModulePtr narrow = build("mobilenet_v2", {.num_classes = 10, .width_mult = 0.35});
   EXPECT_TRUE(test::same_keys(*narrow, "keys_mobilenet_v2_w035"));
 }
 
@@ -70,7 +83,7 @@ class ZooParity : public ::testing::TestWithParam<std::string> {};
 TEST_P(ZooParity, EvalOutputEqualsTorchvision) {
   const std::string case_name = "parity_" + GetParam();
   const nlohmann::json& c = test::zoo_fixture()[case_name];
-  ModulePtr model = models::create(c["model"].get<std::string>(), options_from(c["options"]));
+  ModulePtr model = build(c["model"].get<std::string>(), options_from(c["options"]));
   test::fill_formula(*model);
   model->eval();
   NoGradGuard no_grad;
@@ -90,7 +103,7 @@ INSTANTIATE_TEST_SUITE_P(Zoo, ZooParity,
                                            "vgg_style", "resnet18_cifar"));
 
 TEST(Zoo, WeightsWrittenByPyTorchGiveItsOutput) {
-  auto model = models::mobilenet_v2({.num_classes = 10, .width_mult = 0.35});
+  ModulePtr model = build("mobilenet_v2", {.num_classes = 10, .width_mult = 0.35});
   load_state_dict_file(*model, std::string(CNN_FIXTURES_DIR) + "/zoo_mobilenet_v2.safetensors");
   model->eval();
   const StateDict io = load_safetensors(std::string(CNN_FIXTURES_DIR) + "/zoo_mobilenet_v2_io.safetensors");
@@ -111,7 +124,7 @@ TEST(Zoo, CourseModelsCountsAndShapes) {
                         {"nin", 966'986, 10, 192, {2, 3, 32, 32}}};
   NoGradGuard no_grad;
   for (const auto& c : cases) {
-    ModulePtr model = models::create(c.name, {.num_classes = 7});
+    ModulePtr model = build_zeroed(c.name, {.num_classes = 7});
     EXPECT_EQ(model->num_parameters(), c.params - (c.fc_in + 1) * (c.classes - 7)) << c.name;
     model->eval();
     EXPECT_EQ((*model)(zeros(c.input)).shape(), (Shape{c.input[0], 7})) << c.name;
@@ -136,7 +149,7 @@ TEST(Zoo, EveryModelTakesNumClassesAndInChannels) {
   NoGradGuard no_grad;
   for (const std::string name : {"mobilenet_v2", "googlenet", "shufflenet_v2_x0_5", "squeezenet1_1",
                                  "efficientnet_b0", "vgg_style", "nin", "mobilenet_v1"}) {
-    ModulePtr model = models::create(name, {.num_classes = 5, .in_channels = 1});
+    ModulePtr model = build_zeroed(name, {.num_classes = 5, .in_channels = 1});
     model->eval();
     EXPECT_EQ((*model)(zeros({1, 1, 64, 64})).shape(), (Shape{1, 5})) << name;
   }
@@ -157,7 +170,7 @@ TEST(Zoo, DefaultsAndRefusedOptions) {
 }
 
 TEST(Zoo, PrintsLikeTorchvision) {
-  const std::string text = models::resnet18()->str();
+  const std::string text = build("resnet18")->str();
   EXPECT_EQ(text.rfind("ResNet(\n  (conv1): Conv2d(3, 64, kernel_size=(7, 7), stride=(2, 2), padding=(3, 3), "
                        "bias=False)", 0), 0u)
       << text;
@@ -165,13 +178,13 @@ TEST(Zoo, PrintsLikeTorchvision) {
                       "bias=False)"),
             std::string::npos)
       << text;
-  const std::string eff = models::efficientnet_b0()->str();
+  const std::string eff = build("efficientnet_b0")->str();
   EXPECT_NE(eff.find("(stochastic_depth): StochasticDepth(p=0.0125, mode=row)"), std::string::npos);
   EXPECT_NE(eff.find("(0): Conv2dNormActivation(\n"), std::string::npos);
 }
 
 TEST(Zoo, ErrorsNameTheLayer) {
-  const std::string msg = error_of([] { (*models::resnet18_cifar())(zeros({1, 1, 32, 32})); });
+  const std::string msg = error_of([] { (*build("resnet18_cifar"))(zeros({1, 1, 32, 32})); });
   EXPECT_EQ(msg.rfind("conv1 (Conv2d): ", 0), 0u) << msg;
   EXPECT_NE(msg.find("[1, 1, 32, 32]"), std::string::npos) << msg;
 }

@@ -336,5 +336,34 @@ TEST(Init, NormalAndXavierStatistics) {
   EXPECT_LE(stats(v).max, -1.0);
 }
 
+TEST(Init, TruncNormalStaysInsideItsBounds) {
+  manual_seed(0);
+  Tensor w = Tensor::empty({20000});
+  init::trunc_normal_(w, 0.0, 1.0, -0.5, 0.5);
+  EXPECT_GE(stats(w).min, -0.5);
+  EXPECT_LE(stats(w).max, 0.5);
+  EXPECT_NEAR(stats(w).mean, 0.0, 0.02);
+  EXPECT_THROW(init::trunc_normal_(w, 10.0, 1.0, -1.0, 1.0), Error);
+}
+
+TEST(Init, SkipInitGuardLeavesTensorsAlone) {
+  Tensor w = full({4, 3}, 7.0);
+  {
+    init::SkipInitGuard skip;
+    EXPECT_TRUE(init::is_init_skipped());
+    init::kaiming_uniform_(w);
+    init::normal_(w);
+    init::zeros_(w);
+    init::trunc_normal_(w, 0.0, 0.01);
+    Linear fc(3, 4);  // builds, with its parameters left as allocated
+    EXPECT_EQ(fc.num_parameters(), 16);
+  }
+  EXPECT_FALSE(init::is_init_skipped());
+  EXPECT_EQ(stats(w).min, 7.0);
+  EXPECT_EQ(stats(w).max, 7.0);
+  init::zeros_(w);
+  EXPECT_EQ(stats(w).max, 0.0);
+}
+
 }  // namespace
 }  // namespace cnn

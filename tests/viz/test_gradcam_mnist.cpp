@@ -1,4 +1,5 @@
-// Grad-CAM looks at the digit: a simplecnn trained briefly on MNIST (the first 2,000 training images, one pass)
+// Grad-CAM looks at the digit: a simplecnn trained briefly on MNIST (the first 3,000 training images, one pass,
+// batch 32, Adam lr 2e-3)
 // puts most of its Grad-CAM mass inside each test digit's bounding box, averaged over 100 test images.
 // The full one-epoch figure comes from `cnn viz gradcam --count 100` (docs/viz.md).
 #include <cnn/cnn.h>
@@ -17,11 +18,11 @@ TEST(GradCamMnist, MassInsideTheDigitsBoundingBox) {
   const std::string dir = test::mnist_dir();
   if (dir.empty()) GTEST_SKIP() << "MNIST not found under ../shared/data/mnist";
   manual_seed(0);
-  auto train = std::make_shared<SubsetDataset>(load_dataset("mnist", dir, true), 2000);
+  auto train = std::make_shared<SubsetDataset>(load_dataset("mnist", dir, true), 3000);
   auto test = load_dataset("mnist", dir, false);
-  DataLoader loader(train, {.batch_size = 64, .shuffle = true, .seed = 0});
+  DataLoader loader(train, {.batch_size = 32, .shuffle = true, .seed = 0});
   ModulePtr model = models::create("simplecnn");
-  Adam opt(model->parameters(), {.lr = 1e-3});
+  Adam opt(model->parameters(), {.lr = 2e-3});
   const EvalResult r = train_one_epoch(*model, loader, opt);
   EXPECT_GT(r.accuracy, 0.5);  // the running mean over the pass, from chance upwards
 

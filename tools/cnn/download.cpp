@@ -50,10 +50,9 @@ void run_download(const DownloadArgs& a) {
   fmt::print("cnn download: {} into {}/{}\n", a.name, root, source.folder);
   std::fflush(stdout);
   auto progress = std::make_shared<DownloadProgress>();
-  DownloadOptions options{.mirror = a.mirror,
-                          .on_progress = [progress](const std::string& n, int64_t now, int64_t total) {
-                            (*progress)(n, now, total);
-                          }};
+  DownloadOptions options{
+      .mirror = a.mirror,
+      .on_progress = [progress](const std::string& n, int64_t now, int64_t total) { (*progress)(n, now, total); }};
   std::vector<DownloadReport> reports;
   const std::string folder = download_dataset(a.name, root, options, &reports);
   for (const DownloadReport& r : reports) {

@@ -3,6 +3,7 @@
 #include <cnn/analysis.h>
 #include <cnn/autograd.h>
 #include <cnn/backend.h>
+#include <cnn/init.h>
 #include <cnn/io.h>
 #include <cnn/models.h>
 #include <fmt/format.h>
@@ -42,7 +43,11 @@ void run(const RunArgs& a) {
   if (a.num_classes > 0) options.num_classes = a.num_classes;
   if (a.in_chans > 0) options.in_channels = a.in_chans;
   if (a.width_mult > 0) options.width_mult = a.width_mult;
-  ModulePtr model = models::create(a.model, options);
+  ModulePtr model;
+  {
+    init::SkipInitGuard skip;  // every weight is loaded next (strict), so drawing random ones would be wasted time
+    model = models::create(a.model, options);
+  }
   try {
     load_state_dict_file(*model, a.weights);
   } catch (const Error& e) {
