@@ -8,11 +8,17 @@ namespace cnn {
 
 namespace {
 
-constexpr const char* kNote =
-    "MACs: conv and linear multiply-adds only (batch norm, activations, pooling and additions count 0).\n"
-    "Memory: output elements x 4 bytes; in parentheses: run in place or a view, left out of the total.\n"
-    "RF: receptive field, Jump: cumulative stride, in input pixels; the largest over branching paths;\n"
-    "RF*: also sees the whole input through a global branch (squeeze-and-excitation gating).";
+// What the columns count; the RF* line only when a row has one.
+std::string note(const ModelSummary& s) {
+  std::string text =
+      "MACs: conv and linear multiply-adds only (batch norm, activations, pooling and additions count 0).\n"
+      "Memory: output elements x 4 bytes; in parentheses: run in place or a view, left out of the total.\n"
+      "RF: receptive field, Jump: cumulative stride, in input pixels; the largest over branching paths.";
+  for (const auto& r : s.rows)
+    if (r.field && r.field->global_context)
+      return text + "\nRF*: also sees the whole input through a global branch (squeeze-and-excitation gating).";
+  return text;
+}
 
 std::string bytes(int64_t n) { return with_si_prefix(static_cast<double>(n)) + (n < 1000 ? " B" : "B"); }
 
@@ -73,7 +79,7 @@ std::string text(const ModelSummary& s) {
   size_t width = 2 * (widths.size() - 1);
   for (size_t w : widths) width += w;
   const std::string rule(width, '='), thin(width, '-');
-  std::string out = fmt::format("{} summary for input {}\n{}\n{}\n", s.model_type, s.input_shape, kNote, rule);
+  std::string out = fmt::format("{} summary for input {}\n{}\n{}\n", s.model_type, s.input_shape, note(s), rule);
   out += line(kHeader) + rule + "\n";
   for (const auto& row : table) out += line(row);
   out += rule + "\n";
@@ -82,7 +88,7 @@ std::string text(const ModelSummary& s) {
 }
 
 std::string markdown(const ModelSummary& s) {
-  std::string out = fmt::format("**{}** summary for input `{}`\n\n{}\n\n", s.model_type, s.input_shape, kNote);
+  std::string out = fmt::format("**{}** summary for input `{}`\n\n{}\n\n", s.model_type, s.input_shape, note(s));
   out += "| " + fmt::format("{}", fmt::join(kHeader, " | ")) + " |\n|";
   for (size_t c = 0; c < kHeader.size(); ++c) out += c < 3 ? " --- |" : " ---: |";
   out += "\n";
@@ -115,7 +121,7 @@ std::string json(const ModelSummary& s) {
   nlohmann::ordered_json doc;
   doc["model"] = s.model_type;
   doc["input_shape"] = s.input_shape.dims();
-  doc["note"] = kNote;
+  doc["note"] = note(s);
   doc["layers"] = nlohmann::ordered_json::array();
   for (const auto& r : s.rows) {
     nlohmann::ordered_json row;

@@ -90,7 +90,11 @@ class EpochRun {
                           slot.images.size(2) == h && slot.images.size(3) == w &&
                           slot.images.impl_ptr().use_count() == 1 && slot.images.impl()->storage.use_count() == 1 &&
                           slot.labels.impl_ptr().use_count() == 1 && slot.labels.impl()->storage.use_count() == 1;
-    if (reusable) return;
+    if (reusable) {
+      slot.images.requires_grad_(false);  // a caller may have asked for input gradients (saliency maps)
+      slot.images.zero_grad();
+      return;
+    }
     slot.images = Tensor::empty(Shape{b, c, h, w});
     slot.labels = Tensor::empty(Shape{b}, DType::i64);
   }

@@ -53,7 +53,8 @@ EvalResult train_one_epoch(Module& model, DataLoader& loader, Optimizer& optimiz
     if (!std::isfinite(loss_value))
       throw NonFiniteLossError(fmt::format("training stopped: the loss is {} at epoch {}/{}, step {}/{} (lr {:.4g}); "
                                            "the weights were not updated by that step",
-                                           loss_value, options.epoch + 1, options.epochs, step + 1, steps, lr),
+                                           std::isnan(loss_value) ? "nan" : loss_value > 0 ? "inf" : "-inf",
+                                           options.epoch + 1, options.epochs, step + 1, steps, lr),
                                options.epoch + 1, step + 1);
     loss.backward();
     if (options.clip_grad > 0) clip_grad_norm_(params, options.clip_grad);

@@ -99,8 +99,8 @@ TEST_P(ZooParity, EvalOutputEqualsTorchvision) {
 INSTANTIATE_TEST_SUITE_P(Zoo, ZooParity,
                          ::testing::Values("resnet18", "resnet18_cifar_stem", "resnet50", "resnext50_32x4d",
                                            "mobilenet_v2", "densenet121", "googlenet", "shufflenet_v2_x1_0",
-                                           "squeezenet1_0", "efficientnet_b0", "alexnet", "simplecnn_cifar",
-                                           "vgg_style", "resnet18_cifar"));
+                                           "squeezenet1_0", "efficientnet_b0", "alexnet", "vgg11_bn",
+                                           "simplecnn_cifar", "vgg_style", "resnet18_cifar"));
 
 TEST(Zoo, WeightsWrittenByPyTorchGiveItsOutput) {
   ModulePtr model = build("mobilenet_v2", {.num_classes = 10, .width_mult = 0.35});

@@ -12,7 +12,7 @@ namespace cnn::test {
 /// `size` RGB images of side x side bytes, `classes` classes (label = i % classes).
 class BandDataset : public Dataset {
  public:
-  BandDataset(int64_t size, int64_t classes, int64_t side = 8) : size_(size), classes_(classes), side_(side) {}
+  BandDataset(int64_t size, int64_t classes, int64_t side = 12) : size_(size), classes_(classes), side_(side) {}
   int64_t size() const override { return size_; }
   int64_t get_into(int64_t i, Image& out, SampleRng& rng) const override {
     const int64_t label = i % classes_;
@@ -43,16 +43,16 @@ inline std::shared_ptr<Dataset> band_data(int64_t size, int64_t classes, bool au
   return std::make_shared<TransformedDataset>(raw, t);
 }
 
-/// conv(3->8) + BN + ReLU + Dropout + global average pool + Linear: BN buffers and dropout's generator both matter.
+/// conv(3->8) + BN + ReLU + Dropout + average pool to 4x4 + Linear: BN buffers and dropout's generator both matter.
 inline std::shared_ptr<Sequential> small_cnn(int64_t classes) {
   auto m = std::make_shared<Sequential>();
   m->push_back(Conv2d(3, 8, {.kernel_size = 3, .padding = 1}));
   m->push_back(BatchNorm2d(8));
   m->push_back(ReLU());
   m->push_back(Dropout(0.2));
-  m->push_back(AdaptiveAvgPool2d(1));
+  m->push_back(AdaptiveAvgPool2d(4));
   m->push_back(Flatten());
-  m->push_back(Linear(8, classes));
+  m->push_back(Linear(8 * 4 * 4, classes));
   return m;
 }
 

@@ -1,6 +1,5 @@
-// Grad-CAM looks at the digit: a simplecnn trained briefly on MNIST (the first 3,000 training images, one pass,
-// batch 32, Adam lr 2e-3)
-// puts most of its Grad-CAM mass inside each test digit's bounding box, averaged over 100 test images.
+// Grad-CAM looks at the digit: a simplecnn trained briefly on MNIST (first 3,000 training images, one pass, batch 32,
+// Adam lr 2e-3) puts most of its Grad-CAM mass inside each test digit's bounding box, over 100 test images.
 // The full one-epoch figure comes from `cnn viz gradcam --count 100` (docs/viz.md).
 #include <cnn/cnn.h>
 #include <cnn/data.h>

@@ -53,8 +53,7 @@ struct ModelArgs {
 };
 /// Registers --model (required or not), --input C,H,W, --num-classes and --in-chans on cmd.
 void add_model_flags(CLI::App* cmd, ModelArgs& args, bool model_required);
-/// Builds args.model and summarises it on --input (default: the model's own input; without --in-chans the
-/// model is built for --input's channels).
+/// Builds args.model and summarises it on --input (default: the input the model is designed for).
 ModelSummary summarize_model(const ModelArgs& args);
 
 }  // namespace cnn::cli

@@ -46,7 +46,7 @@ void add_model_flags(CLI::App* cmd, ModelArgs& args, bool model_required) {
   cmd->add_option("--input", args.input, "Input shape C,H,W without the batch (default: the model's, e.g. 3,224,224)");
   cmd->add_option("--num-classes", args.num_classes, "Classes of the final layer (default: the model's)")
       ->check(number_check("positive integer"));
-  cmd->add_option("--in-chans", args.in_chans, "Input channels the model is built for (default: C of --input)")
+  cmd->add_option("--in-chans", args.in_chans, "Input channels the model is built for (default: the model's, 3; 1 for simplecnn and lenet5)")
       ->check(number_check("positive integer"));
 }
 
@@ -55,7 +55,6 @@ ModelSummary summarize_model(const ModelArgs& a) {
   if (a.num_classes > 0) options.num_classes = a.num_classes;
   const std::optional<Shape> input = a.input.empty() ? std::nullopt : std::optional<Shape>(parse_input(a.input));
   if (a.in_chans > 0) options.in_channels = a.in_chans;
-  else if (input) options.in_channels = (*input)[0];
   ModulePtr model = models::create(a.model, options);
   return summary(*model, input ? *input : models::default_input_shape(a.model, options));
 }
