@@ -13,3 +13,6 @@
 #include <cnn/io.h>
 #include <cnn/nn.h>
 #include <cnn/optim.h>
+#include <cnn/optim_utils.h>
+#include <cnn/scheduler.h>
+#include <cnn/scheduler_factory.h>

@@ -41,7 +41,7 @@ struct EpochMetrics {
   int64_t epoch = 0;  // from 1, as printed
   double train_loss = 0.0, train_acc = 0.0;
   double test_loss = 0.0, test_acc = 0.0;  // on the evaluation loader (validation or test split)
-  double seconds = 0.0;  // training time of the epoch (evaluation excluded)
+  double seconds = 0.0;                    // training time of the epoch (evaluation excluded)
   double images_per_second = 0.0;
   double eval_seconds = 0.0;
   double test_top5 = 0.0;
@@ -135,11 +135,11 @@ struct FitOptions {
 /// What fit() did: one entry per epoch (the resumed run's earlier epochs included).
 struct FitResult {
   std::vector<EpochMetrics> history;
-  int64_t start_epoch = 0;       // epochs already done when this call began (resume)
-  int64_t best_epoch = 0;        // from 1; 0 when no epoch ran
-  double best_value = 0.0;       // of the monitor
+  int64_t start_epoch = 0;  // epochs already done when this call began (resume)
+  int64_t best_epoch = 0;   // from 1; 0 when no epoch ran
+  double best_value = 0.0;  // of the monitor
   bool stopped_early = false;
-  EvalResult last_eval;          // the final epoch's evaluation (per-class accuracy, confusion matrix)
+  EvalResult last_eval;  // the final epoch's evaluation (per-class accuracy, confusion matrix)
 };
 
 /// Trains for options.epochs, evaluating on `val` after each. Files in output_dir: metrics.json (every epoch),

@@ -1,7 +1,6 @@
 // The option-independent parts of optimisers: zero_grad, group options by name, full state for checkpoints,
 // parameter checks and state-dict helpers. Not an update rule: sgd.cpp, adam.cpp, adamw.cpp, rmsprop.cpp hold those.
 #include <cnn/autograd.h>
-
 #include <fmt/ranges.h>
 
 #include <ranges>
@@ -66,8 +65,8 @@ void check_params(const char* optimizer, const std::vector<std::vector<Tensor>>&
     for (size_t i = 0; i < groups[g].size(); ++i) {
       const Tensor& p = groups[g][i];
       CNN_CHECK(p.defined(), "{}: parameter {} of group {} is undefined", optimizer, i, g);
-      CNN_CHECK(p.is_leaf(), "{}: can't optimize a non-leaf tensor (parameter {} of group {}, shape {})", optimizer,
-                i, g, p.shape());
+      CNN_CHECK(p.is_leaf(), "{}: can't optimize a non-leaf tensor (parameter {} of group {}, shape {})", optimizer, i,
+                g, p.shape());
       CNN_CHECK(p.dtype() == DType::f32, "{}: expected float parameters, got {} (parameter {} of group {}, shape {})",
                 optimizer, dtype_name(p.dtype()), i, g, p.shape());
       CNN_CHECK(p.is_non_overlapping_and_dense(),
@@ -107,13 +106,15 @@ void check_state_keys(const char* optimizer, const StateDict& state, size_t num_
     bool ok = false;
     for (size_t i = 0; i < num_params && !ok; ++i)
       for (const auto& name : names) ok = ok || key == fmt::format("state.{}.{}", i, name);
-    CNN_CHECK(ok, "{} load_state_dict: unexpected key \"{}\" for {} parameters\nHINT: the state must come from "
-              "the same optimizer type over the same parameter list", optimizer, key, num_params);
+    CNN_CHECK(ok,
+              "{} load_state_dict: unexpected key \"{}\" for {} parameters\nHINT: the state must come from "
+              "the same optimizer type over the same parameter list",
+              optimizer, key, num_params);
   }
 }
 
 StateDict adam_state_dict(const std::vector<Tensor>& params,
-                           const std::unordered_map<const TensorImpl*, AdamState>& states) {
+                          const std::unordered_map<const TensorImpl*, AdamState>& states) {
   StateDict out;
   for (size_t i = 0; i < params.size(); ++i) {
     auto it = states.find(params[i].impl());

@@ -6,8 +6,8 @@
 
 namespace cnn {
 
-std::pair<std::vector<Tensor>, std::vector<Tensor>> split_weight_decay(const Module& model,
-                                                                        const std::vector<std::string>& no_weight_decay) {
+std::pair<std::vector<Tensor>, std::vector<Tensor>> split_weight_decay(
+    const Module& model, const std::vector<std::string>& no_weight_decay) {
   std::vector<Tensor> no_decay, decay;
   for (const auto& [name, p] : model.named_parameters()) {
     if (!p.requires_grad()) continue;

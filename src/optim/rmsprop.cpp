@@ -48,9 +48,9 @@ void RMSprop::step() {
       const float* g = grad.data<float>();
       float* sq = s.square_avg.data<float>();
       float* ga = o.centered ? (s.grad_avg = optim_detail::aligned_like(s.grad_avg, p)).data<float>() : nullptr;
-      float* buf =
-          o.momentum > 0.0 ? (s.momentum_buffer = optim_detail::aligned_like(s.momentum_buffer, p)).data<float>()
-                           : nullptr;
+      float* buf = o.momentum > 0.0
+                       ? (s.momentum_buffer = optim_detail::aligned_like(s.momentum_buffer, p)).data<float>()
+                       : nullptr;
       const int64_t n = p.numel();
 #pragma omp parallel for simd if (n >= optim_detail::kParallelThreshold)
       for (int64_t i = 0; i < n; ++i) {

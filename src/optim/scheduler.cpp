@@ -18,8 +18,10 @@ void put_list(SchedulerState& state, const std::string& name, const std::vector<
 
 double get(const SchedulerState& state, const std::string& key) {
   auto it = state.find(key);
-  CNN_CHECK(it != state.end(), "scheduler load_state_dict: missing \"{}\"\nHINT: the state must come from the same "
-            "kind of scheduler over the same optimizer", key);
+  CNN_CHECK(it != state.end(),
+            "scheduler load_state_dict: missing \"{}\"\nHINT: the state must come from the same "
+            "kind of scheduler over the same optimizer",
+            key);
   return it->second;
 }
 
@@ -139,8 +141,8 @@ std::vector<double> MultiStepLR::get_lr() {
 }
 
 std::vector<double> MultiStepLR::closed_form_lr() {
-  const auto passed =
-      std::upper_bound(options_.milestones.begin(), options_.milestones.end(), last_epoch_) - options_.milestones.begin();
+  const auto passed = std::upper_bound(options_.milestones.begin(), options_.milestones.end(), last_epoch_) -
+                      options_.milestones.begin();
   std::vector<double> lrs;
   for (double base : base_lrs_) lrs.push_back(base * std::pow(options_.gamma, double(passed)));
   return lrs;
@@ -166,10 +168,10 @@ std::vector<double> ExponentialLR::closed_form_lr() {
 // ---- LinearLR ---------------------------------------------------------------------------------------------
 
 LinearLR::LinearLR(Optimizer& optimizer, const LinearLROptions& options) : LRScheduler(optimizer), options_(options) {
-  CNN_CHECK(options.start_factor >= 0 && options.start_factor <= 1 && options.end_factor >= 0 &&
-                options.end_factor <= 1,
-            "LinearLR: start_factor and end_factor must lie in [0, 1], got {} and {}", options.start_factor,
-            options.end_factor);
+  CNN_CHECK(
+      options.start_factor >= 0 && options.start_factor <= 1 && options.end_factor >= 0 && options.end_factor <= 1,
+      "LinearLR: start_factor and end_factor must lie in [0, 1], got {} and {}", options.start_factor,
+      options.end_factor);
   CNN_CHECK(options.total_iters > 0, "LinearLR: total_iters must be positive, got {}", options.total_iters);
   initial_step();
 }
@@ -191,8 +193,7 @@ std::vector<double> LinearLR::closed_form_lr() {
   const double start = options_.start_factor, end = options_.end_factor;
   const auto passed = double(std::min(options_.total_iters, last_epoch_));
   std::vector<double> lrs;
-  for (double base : base_lrs_)
-    lrs.push_back(base * (start + (end - start) * passed / double(options_.total_iters)));
+  for (double base : base_lrs_) lrs.push_back(base * (start + (end - start) * passed / double(options_.total_iters)));
   return lrs;
 }
 
@@ -207,8 +208,10 @@ SequentialLR::SequentialLR(Optimizer& optimizer, std::vector<std::unique_ptr<LRS
   for (size_t i = 0; i < schedulers_.size(); ++i) {
     CNN_CHECK(schedulers_[i] != nullptr && &schedulers_[i]->optimizer_ == &optimizer,
               "SequentialLR: scheduler {} is missing or belongs to another optimizer", i);
-    CNN_CHECK(!schedulers_[i]->needs_metric(), "SequentialLR: scheduler {} needs a metric (ReduceLROnPlateau); "
-              "it cannot be chained", i);
+    CNN_CHECK(!schedulers_[i]->needs_metric(),
+              "SequentialLR: scheduler {} needs a metric (ReduceLROnPlateau); "
+              "it cannot be chained",
+              i);
   }
   last_epoch_ = 0;
   for (size_t g = 0; g < optimizer.num_param_groups(); ++g)
@@ -220,8 +223,8 @@ SequentialLR::SequentialLR(Optimizer& optimizer, std::vector<std::unique_ptr<LRS
 
 void SequentialLR::step() {
   ++last_epoch_;
-  const auto idx = static_cast<size_t>(std::upper_bound(milestones_.begin(), milestones_.end(), last_epoch_) -
-                                       milestones_.begin());
+  const auto idx =
+      static_cast<size_t>(std::upper_bound(milestones_.begin(), milestones_.end(), last_epoch_) - milestones_.begin());
   LRScheduler& s = *schedulers_[idx];
   if (idx > 0 && milestones_[idx - 1] == last_epoch_)
     s.step_to(0);

@@ -36,8 +36,7 @@ std::vector<double> CosineAnnealingLR::closed_form_lr() {
   const double eta_min = options_.eta_min;
   std::vector<double> lrs;
   for (double base : base_lrs_)
-    lrs.push_back(eta_min +
-                  (base - eta_min) * (1 + std::cos(M_PI * double(last_epoch_) / double(options_.T_max))) / 2);
+    lrs.push_back(eta_min + (base - eta_min) * (1 + std::cos(M_PI * double(last_epoch_) / double(options_.T_max))) / 2);
   return lrs;
 }
 
@@ -78,8 +77,8 @@ void CosineAnnealingWarmRestarts::step_to(int64_t epoch) {
     if (mult == 1) {
       T_cur_ = epoch % t0;
     } else {
-      const auto n = static_cast<int64_t>(std::log(double(epoch) / double(t0) * double(mult - 1) + 1) /
-                                          std::log(double(mult)));
+      const auto n =
+          static_cast<int64_t>(std::log(double(epoch) / double(t0) * double(mult - 1) + 1) / std::log(double(mult)));
       const auto power = static_cast<int64_t>(std::llround(std::pow(double(mult), double(n))));
       T_cur_ = epoch - t0 * (power - 1) / (mult - 1);
       T_i_ = t0 * power;
@@ -110,8 +109,8 @@ void CosineAnnealingWarmRestarts::load_state_dict(const SchedulerState& state) {
 namespace {
 
 std::vector<double> per_group(const char* name, const std::vector<double>& values, size_t groups) {
-  CNN_CHECK(values.size() == 1 || values.size() == groups, "OneCycleLR: expected 1 or {} values for {}, got {}",
-            groups, name, values.size());
+  CNN_CHECK(values.size() == 1 || values.size() == groups, "OneCycleLR: expected 1 or {} values for {}, got {}", groups,
+            name, values.size());
   return values.size() == 1 ? std::vector<double>(groups, values[0]) : values;
 }
 
@@ -150,8 +149,10 @@ OneCycleLR::OneCycleLR(Optimizer& optimizer, const OneCycleLROptions& options)
 }
 
 std::vector<double> OneCycleLR::get_lr() {
-  CNN_CHECK(last_epoch_ <= options_.total_steps, "OneCycleLR: tried to step {} times. The specified number of total "
-            "steps is {}", last_epoch_ + 1, options_.total_steps);
+  CNN_CHECK(last_epoch_ <= options_.total_steps,
+            "OneCycleLR: tried to step {} times. The specified number of total "
+            "steps is {}",
+            last_epoch_ + 1, options_.total_steps);
   const bool cosine = options_.anneal_strategy == "cos";
   auto anneal = [cosine](double start, double end, double pct) {
     return cosine ? end + (start - end) / 2.0 * (std::cos(M_PI * pct) + 1) : (end - start) * pct + start;

@@ -15,8 +15,8 @@ namespace {
 std::unique_ptr<LRScheduler> main_schedule(const SchedulerConfig& c, Optimizer& optimizer) {
   if (c.sched == "cosine")
     return std::make_unique<CosineAnnealingLR>(
-        optimizer, CosineAnnealingLROptions{.T_max = std::max<int64_t>(c.epochs - c.warmup_epochs, 1),
-                                            .eta_min = c.min_lr});
+        optimizer,
+        CosineAnnealingLROptions{.T_max = std::max<int64_t>(c.epochs - c.warmup_epochs, 1), .eta_min = c.min_lr});
   if (c.sched == "step") return std::make_unique<StepLR>(optimizer, StepLROptions{c.decay_epochs, c.decay_rate});
   if (c.sched == "multistep")
     return std::make_unique<MultiStepLR>(optimizer, MultiStepLROptions{c.decay_milestones, c.decay_rate});
@@ -38,8 +38,8 @@ ScheduleHandle create_scheduler(const SchedulerConfig& c, Optimizer& optimizer) 
     std::vector<double> max_lr;
     for (size_t g = 0; g < optimizer.num_param_groups(); ++g) max_lr.push_back(optimizer.lr(g));
     return {std::make_unique<OneCycleLR>(
-                optimizer, OneCycleLROptions{.max_lr = max_lr, .total_steps = c.epochs * c.steps_per_epoch,
-                                             .pct_start = pct}),
+                optimizer,
+                OneCycleLROptions{.max_lr = max_lr, .total_steps = c.epochs * c.steps_per_epoch, .pct_start = pct}),
             true};
   }
   if (c.sched == "plateau") {

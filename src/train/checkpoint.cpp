@@ -74,9 +74,10 @@ void fsync_path(const std::string& path, bool directory) {
 }
 
 [[noreturn]] void bad(const std::string& path, const std::string& problem) {
-  throw Error(fmt::format("checkpoint {}: {}; not loading it\nHINT: the file is damaged or was cut short (a crash "
-                          "while copying it?); resume from another checkpoint, e.g. best.ckpt in the same folder",
-                          path, problem));
+  throw Error(
+      fmt::format("checkpoint {}: {}; not loading it\nHINT: the file is damaged or was cut short (a crash "
+                  "while copying it?); resume from another checkpoint, e.g. best.ckpt in the same folder",
+                  path, problem));
 }
 
 }  // namespace
@@ -106,8 +107,10 @@ void save_checkpoint(const std::string& path, const Checkpoint& c) {
 
 Checkpoint load_checkpoint(const std::string& path) {
   std::error_code ec;
-  CNN_CHECK(fs::is_regular_file(path, ec), "checkpoint {} does not exist\nHINT: --resume takes a run's output "
-            "folder (holding last.ckpt) or a .ckpt file", path);
+  CNN_CHECK(fs::is_regular_file(path, ec),
+            "checkpoint {} does not exist\nHINT: --resume takes a run's output "
+            "folder (holding last.ckpt) or a .ckpt file",
+            path);
   std::map<std::string, std::string> metadata;
   StateDict tensors;
   try {
@@ -117,8 +120,8 @@ Checkpoint load_checkpoint(const std::string& path) {
     bad(path, fmt::format("it does not read as a whole safetensors file ({})", e.what()));
   }
   if (metadata.count("format") == 0 || metadata.at("format") != kFormat)
-    bad(path, fmt::format("format is '{}', expected '{}'", metadata.count("format") ? metadata.at("format") : "",
-                          kFormat));
+    bad(path,
+        fmt::format("format is '{}', expected '{}'", metadata.count("format") ? metadata.at("format") : "", kFormat));
   if (metadata.count("crc32") == 0 || std::to_string(crc_of(tensors)) != metadata.at("crc32"))
     bad(path, "the CRC-32 of its tensors does not match the one recorded when it was written");
   Json meta;

@@ -25,7 +25,9 @@ struct Monitor {
   double min_delta = 0.0;
 
   double value(const EvalResult& e) const { return name == "loss" ? e.loss : name == "top5" ? e.top5 : e.accuracy; }
-  double worst() const { return maximize ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity(); }
+  double worst() const {
+    return maximize ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+  }
   bool improved(double v, double best) const { return maximize ? v > best + min_delta : v < best - min_delta; }
 };
 
@@ -64,7 +66,8 @@ void restore_loader(DataLoader& loader, const Json& j, const char* which, const 
             which, loader.seed(), j.at("seed").get<std::string>());
   CNN_CHECK(j.at("batches").get<int64_t>() == loader.size(),
             "resume {}: the {} loader has {} batches per epoch, the checkpoint's had {}\nHINT: resume with the same "
-            "data, --batch-size and --val-split", path, which, loader.size(), j.at("batches").get<int64_t>());
+            "data, --batch-size and --val-split",
+            path, which, loader.size(), j.at("batches").get<int64_t>());
   loader.set_epoch(j.at("epoch").get<int64_t>());
 }
 
@@ -76,12 +79,15 @@ RunState resume(const FitOptions& o, Module& model, Optimizer& optimizer, DataLo
     model.load_state_dict(c.model);
     optimizer.load_full_state(c.optimizer);
   } catch (const Error& e) {
-    throw Error(fmt::format("resume {}: {}\nHINT: resume with the same --model, --num-classes and --opt as the run "
-                            "that wrote it", path, e.what()));
+    throw Error(
+        fmt::format("resume {}: {}\nHINT: resume with the same --model, --num-classes and --opt as the run "
+                    "that wrote it",
+                    path, e.what()));
   }
   CNN_CHECK(c.scheduler.has_value() == (o.scheduler != nullptr),
             "resume {}: the checkpoint was written {} a learning-rate schedule, this run has {}\nHINT: resume with "
-            "the same --sched", path, c.scheduler ? "with" : "without", o.scheduler ? "one" : "none");
+            "the same --sched",
+            path, c.scheduler ? "with" : "without", o.scheduler ? "one" : "none");
   if (o.scheduler != nullptr) o.scheduler->load_state_dict(*c.scheduler);
   const Json s = Json::parse(c.state_json);
   CNN_CHECK(s.at("monitor").get<std::string>() == o.monitor, "resume {}: the run monitored {}, this one {}", path,
@@ -123,8 +129,8 @@ FitResult fit(Module& model, DataLoader& train, DataLoader& val, Optimizer& opti
   if (files) {
     std::error_code ec;
     fs::create_directories(dir, ec);
-    CNN_CHECK(!ec, "fit: cannot create output folder {} ({})\nHINT: pass a writable folder with --output",
-              o.output_dir, ec.message());
+    CNN_CHECK(!ec, "fit: cannot create output folder {} ({})\nHINT: pass a writable folder with --output", o.output_dir,
+              ec.message());
   }
   const Monitor monitor{o.monitor, o.monitor != "loss", o.min_delta};
   const bool early_stopping = o.early_stopping.patience > 0;
@@ -155,13 +161,12 @@ FitResult fit(Module& model, DataLoader& train, DataLoader& val, Optimizer& opti
                             .clip_grad = o.clip_grad,
                             .label_smoothing = o.label_smoothing});
     } catch (const NonFiniteLossError& e) {
-      const std::string kept = files && o.checkpoints && epoch > 0
-                                   ? fmt::format("the last good checkpoint, {} (epoch {}), is intact",
-                                                 (dir / "last.ckpt").string(), epoch)
-                                   : std::string("no checkpoint had been written yet");
-      throw NonFiniteLossError(fmt::format("{}; {}\nHINT: lower --lr, or clip gradients with --clip-grad", e.what(),
-                                           kept),
-                               e.epoch, e.step);
+      const std::string kept =
+          files && o.checkpoints && epoch > 0
+              ? fmt::format("the last good checkpoint, {} (epoch {}), is intact", (dir / "last.ckpt").string(), epoch)
+              : std::string("no checkpoint had been written yet");
+      throw NonFiniteLossError(
+          fmt::format("{}; {}\nHINT: lower --lr, or clip gradients with --clip-grad", e.what(), kept), e.epoch, e.step);
     }
     const EvalResult te = evaluate(model, val);
     if (o.scheduler != nullptr && !o.scheduler_per_step) {
@@ -203,8 +208,7 @@ FitResult fit(Module& model, DataLoader& train, DataLoader& val, Optimizer& opti
     result.last_eval = te;
     if (stop) break;
   }
-  if (early_stopping && o.early_stopping.restore_best_weights && !best_weights.empty() &&
-      run.best_epoch != run.epoch) {
+  if (early_stopping && o.early_stopping.restore_best_weights && !best_weights.empty() && run.best_epoch != run.epoch) {
     model.load_state_dict(best_weights);
     if (files) save_safetensors((dir / "model.safetensors").string(), model.state_dict());
   }

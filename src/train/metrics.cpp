@@ -71,7 +71,7 @@ std::string format_confusion_matrix(const ClassificationMetrics& m, const std::v
   std::vector<std::string> rows;
   size_t width = std::string("true \\ predicted").size(), cell = 3;
   for (int64_t c = 0; c < n; ++c) {
-    const bool named = c < static_cast<int64_t>(classes.size());
+    const bool named = c < static_cast<int64_t>(classes.size()) && classes[static_cast<size_t>(c)] != std::to_string(c);
     rows.push_back(named ? fmt::format("{} {}", c, classes[static_cast<size_t>(c)]) : std::to_string(c));
     width = std::max(width, rows.back().size());
     cell = std::max(cell, std::to_string(c).size());

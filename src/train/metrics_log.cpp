@@ -13,11 +13,16 @@ namespace cnn {
 namespace train_detail {
 
 nlohmann::ordered_json to_json(const EpochMetrics& m) {
-  return {{"epoch", m.epoch},         {"train_loss", m.train_loss},
-          {"train_acc", m.train_acc}, {"test_loss", m.test_loss},
-          {"test_acc", m.test_acc},   {"test_top5", m.test_top5},
-          {"lr", m.lr},               {"seconds", m.seconds},
-          {"images_per_second", m.images_per_second}, {"eval_seconds", m.eval_seconds}};
+  return {{"epoch", m.epoch},
+          {"train_loss", m.train_loss},
+          {"train_acc", m.train_acc},
+          {"test_loss", m.test_loss},
+          {"test_acc", m.test_acc},
+          {"test_top5", m.test_top5},
+          {"lr", m.lr},
+          {"seconds", m.seconds},
+          {"images_per_second", m.images_per_second},
+          {"eval_seconds", m.eval_seconds}};
 }
 
 EpochMetrics epoch_from_json(const nlohmann::ordered_json& j) {

@@ -50,12 +50,13 @@ EvalResult train_one_epoch(Module& model, DataLoader& loader, Optimizer& optimiz
     check_logits(logits, batch);
     Tensor loss = cross_entropy(logits, batch.labels, {.label_smoothing = options.label_smoothing});
     const double loss_value = loss.item();
-    if (!std::isfinite(loss_value))
+    if (!std::isfinite(loss_value)) {
+      const char* value = std::isnan(loss_value) ? "nan" : (loss_value > 0 ? "inf" : "-inf");
       throw NonFiniteLossError(fmt::format("training stopped: the loss is {} at epoch {}/{}, step {}/{} (lr {:.4g}); "
                                            "the weights were not updated by that step",
-                                           std::isnan(loss_value) ? "nan" : loss_value > 0 ? "inf" : "-inf",
-                                           options.epoch + 1, options.epochs, step + 1, steps, lr),
+                                           value, options.epoch + 1, options.epochs, step + 1, steps, lr),
                                options.epoch + 1, step + 1);
+    }
     loss.backward();
     if (options.clip_grad > 0) clip_grad_norm_(params, options.clip_grad);
     optimizer.step();

@@ -26,10 +26,13 @@ Tensor saliency(Module& model, const Tensor& image, const SaliencyOptions& optio
   const int64_t target = options.target >= 0 ? options.target : predict(model, image);
   Tensor x = image.detach().unsqueeze(0);
   if (options.samples > 0) {
-    manual_seed(options.seed);
+    // A generator of its own, so the noise depends only on options.seed and the global one is left alone.
+    Generator gen(options.seed);
     const double sigma = options.noise * (max(image).item() - min(image).item());
     const Shape batch{options.samples, image.size(0), image.size(1), image.size(2)};
-    x = (x.expand(batch) + randn(batch, 0.0, sigma)).contiguous();
+    std::vector<float> noise(static_cast<size_t>(batch.numel()));
+    for (float& v : noise) v = static_cast<float>(gen.normal(0.0, sigma));
+    x = (x.expand(batch) + from_vector(noise, batch)).contiguous();
   } else {
     x = x.clone();
   }

@@ -97,8 +97,10 @@ TEST(CliRun, StrictLoadingListsEveryMismatch) {
                                  "--input {0}/x.safetensors --output {0}/y.safetensors",
                                  dir));
   EXPECT_EQ(r.code, 1);
-  EXPECT_EQ(r.err.rfind("cnn: error: run: cannot load " + dir + "/w.safetensors into simplecnn_cifar: ", 0), 0u)
+  EXPECT_EQ(r.err.rfind("cnn: error: run: loading into simplecnn_cifar: " + dir + "/w.safetensors: Error(s) in "
+                       "loading state_dict for SimpleCNNCifar:", 0), 0u)
       << r.err;
+  EXPECT_EQ(r.err.find("strict=false"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("Unexpected key(s) in state_dict: \"fc3.weight\"."), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("Missing key(s) in state_dict: \"fc2.bias\"."), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("size mismatch for fc2.weight: copying a param with shape [10, 256] from checkpoint, the "

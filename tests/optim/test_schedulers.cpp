@@ -114,8 +114,9 @@ TEST(Schedulers, SequentialMatchesPyTorch) {
 TEST(Schedulers, PlateauMatchesPyTorch) {
   check("plateau_min", make<ReduceLROnPlateau>(ReduceLROnPlateauOptions{
                            .mode = "min", .factor = 0.5, .patience = 2, .cooldown = 1, .min_lr = {1e-3, 1e-4}}));
-  check("plateau_max_abs", make<ReduceLROnPlateau>(ReduceLROnPlateauOptions{
-                               .mode = "max", .factor = 0.3, .patience = 1, .threshold = 0.01, .threshold_mode = "abs"}));
+  check("plateau_max_abs",
+        make<ReduceLROnPlateau>(ReduceLROnPlateauOptions{
+            .mode = "max", .factor = 0.3, .patience = 1, .threshold = 0.01, .threshold_mode = "abs"}));
   Groups s;
   ReduceLROnPlateau plateau(*s.opt);
   EXPECT_TRUE(plateau.needs_metric());
@@ -142,12 +143,13 @@ void check_resume(const std::string& name, const Make& make, bool adam = false) 
 }
 
 TEST(Schedulers, StateDictResumes) {
-  check_resume("warm_restarts",
-               make<CosineAnnealingWarmRestarts>(CosineAnnealingWarmRestartsOptions{.T_0 = 4, .T_mult = 2, .eta_min = 1e-4}));
-  check_resume("onecycle_adam",
-               make<OneCycleLR>(OneCycleLROptions{.max_lr = {0.2}, .total_steps = 30, .pct_start = 0.25,
-                                                  .anneal_strategy = "linear", .three_phase = true}),
-               true);
+  check_resume("warm_restarts", make<CosineAnnealingWarmRestarts>(
+                                    CosineAnnealingWarmRestartsOptions{.T_0 = 4, .T_mult = 2, .eta_min = 1e-4}));
+  check_resume(
+      "onecycle_adam",
+      make<OneCycleLR>(OneCycleLROptions{
+          .max_lr = {0.2}, .total_steps = 30, .pct_start = 0.25, .anneal_strategy = "linear", .three_phase = true}),
+      true);
   check_resume("warmup_cosine", [](Optimizer& o) {
     return chain(o, make<LinearLR>(LinearLROptions{.start_factor = 0.01, .total_iters = 5}),
                  make<CosineAnnealingLR>(CosineAnnealingLROptions{.T_max = 25, .eta_min = 1e-5}), 5);

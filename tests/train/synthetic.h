@@ -36,10 +36,12 @@ class BandDataset : public Dataset {
 /// The band data as float tensors, with crop + flip augmentation when `augment`.
 inline std::shared_ptr<Dataset> band_data(int64_t size, int64_t classes, bool augment) {
   auto raw = std::make_shared<BandDataset>(size, classes);
-  auto t = transforms::create_transform(
-      {.is_training = augment, .crop_pad = augment ? 1 : 0, .hflip = augment ? 0.5 : 0.0, .mean = {0.3f, 0.3f, 0.3f},
-       .std = {0.3f, 0.3f, 0.3f}},
-      raw->image_shape());
+  auto t = transforms::create_transform({.is_training = augment,
+                                         .crop_pad = augment ? 1 : 0,
+                                         .hflip = augment ? 0.5 : 0.0,
+                                         .mean = {0.3f, 0.3f, 0.3f},
+                                         .std = {0.3f, 0.3f, 0.3f}},
+                                        raw->image_shape());
   return std::make_shared<TransformedDataset>(raw, t);
 }
 

@@ -33,9 +33,9 @@ std::string temp_dir() {
 TEST(Metrics, TopKPerClassAndConfusion) {
   ClassificationMetrics m;
   // 3 rows over 6 classes; labels 0, 1, 2.
-  const Tensor logits = from_vector(std::vector<float>{5, 1, 0, 0, 0, 0,    // class 0 right
-                                                       6, 5, 4, 3, 2, 1,    // label 1 second: top-5 only
-                                                       0, 1, 2, 3, 4, 5},   // label 2 is 4th highest: top-5 hit
+  const Tensor logits = from_vector(std::vector<float>{5, 1, 0, 0, 0, 0,   // class 0 right
+                                                       6, 5, 4, 3, 2, 1,   // label 1 second: top-5 only
+                                                       0, 1, 2, 3, 4, 5},  // label 2 is 4th highest: top-5 hit
                                     Shape{3, 6});
   m.update(logits, from_vector(std::vector<int64_t>{0, 1, 2}, Shape{3}), 3.0);
   m.update(from_vector(std::vector<float>{0, 0, 9, 0, 0, 0}, Shape{1, 6}),  // label 5 predicted 2: 6th, a miss
@@ -55,15 +55,18 @@ TEST(Metrics, TopKPerClassAndConfusion) {
   EXPECT_NE(table.find("0 zero"), std::string::npos) << table;
   EXPECT_NE(table.find("100.00%"), std::string::npos) << table;
   EXPECT_THROW(m.update(logits, from_vector(std::vector<int64_t>{0, 1, 7}, Shape{3}), 0.0), Error);
-  EXPECT_THROW(m.update(from_vector(std::vector<float>{1, 2}, Shape{1, 2}), from_vector(std::vector<int64_t>{0}, Shape{1}), 0),
-               Error);
+  EXPECT_THROW(
+      m.update(from_vector(std::vector<float>{1, 2}, Shape{1, 2}), from_vector(std::vector<int64_t>{0}, Shape{1}), 0),
+      Error);
 }
 
 // Records the order of callback calls.
 struct Recorder : Callback {
   std::vector<std::string> calls;
   int64_t stop_after = -1;
-  void on_train_begin(int64_t start, int64_t epochs) override { calls.push_back(fmt::format("begin {} {}", start, epochs)); }
+  void on_train_begin(int64_t start, int64_t epochs) override {
+    calls.push_back(fmt::format("begin {} {}", start, epochs));
+  }
   void on_epoch_begin(int64_t epoch) override { calls.push_back(fmt::format("epoch {}", epoch)); }
   void on_batch_end(const StepInfo& s) override {
     if (s.step == s.steps) calls.push_back(fmt::format("batches {}", s.steps));
@@ -91,8 +94,12 @@ TEST(Fit, LearnsWithCallbacksScheduleAndFiles) {
   CosineAnnealingLR sched(opt, {.T_max = 6});
   auto rec = std::make_shared<Recorder>();
   const FitResult result = fit(*r.model, r.train, r.val, opt,
-                               {.epochs = 6, .output_dir = dir, .callbacks = {rec}, .scheduler = &sched,
-                                .clip_grad = 5.0, .label_smoothing = 0.1});
+                               {.epochs = 6,
+                                .output_dir = dir,
+                                .callbacks = {rec},
+                                .scheduler = &sched,
+                                .clip_grad = 5.0,
+                                .label_smoothing = 0.1});
   ASSERT_EQ(result.history.size(), 6u);
   EXPECT_GE(result.history.back().test_acc, 0.9) << "the bands are easy";
   EXPECT_DOUBLE_EQ(result.history[0].lr, 0.2);
@@ -130,7 +137,9 @@ TEST(Fit, EarlyStoppingRestoresTheBestWeights) {
   // lr 0: nothing ever improves after the first epoch, so training stops after 1 + patience epochs.
   SGD opt(r.model->parameters(), {.lr = 0.0});
   const FitResult result = fit(*r.model, r.train, r.val, opt,
-                               {.epochs = 10, .output_dir = dir, .monitor = "loss",
+                               {.epochs = 10,
+                                .output_dir = dir,
+                                .monitor = "loss",
                                 .early_stopping = {.patience = 2, .restore_best_weights = true}});
   EXPECT_TRUE(result.stopped_early);
   EXPECT_EQ(result.history.size(), 3u);
@@ -144,8 +153,8 @@ TEST(Fit, EarlyStoppingRestoresTheBestWeights) {
 TEST(Fit, EarlyStoppingWaitsForRealImprovement) {
   TinyRun r;
   Adam opt(r.model->parameters(), {.lr = 2e-2});
-  const FitResult result =
-      fit(*r.model, r.train, r.val, opt, {.epochs = 8, .monitor = "top1", .min_delta = 0.5, .early_stopping = {.patience = 3}});
+  const FitResult result = fit(*r.model, r.train, r.val, opt,
+                               {.epochs = 8, .monitor = "top1", .min_delta = 0.5, .early_stopping = {.patience = 3}});
   EXPECT_TRUE(result.stopped_early) << "no epoch beats the first by 50 points";
   EXPECT_EQ(result.history.size(), 4u);
 }
@@ -188,8 +197,8 @@ TEST(Checkpoint, RoundTripsEverything) {
   for (const Tensor& p : r.model->parameters()) p.set_grad(ones_like(p));
   opt.step();
   opt.set_initial_lr(0, 0.1);
-  Checkpoint c{r.model->state_dict(), opt.full_state(),
-               SchedulerState{{"best", INFINITY}, {"last_lr.0", 0.1}}, R"({"epoch": 3})"};
+  Checkpoint c{r.model->state_dict(), opt.full_state(), SchedulerState{{"best", INFINITY}, {"last_lr.0", 0.1}},
+               R"({"epoch": 3})"};
   save_checkpoint(dir + "/x.ckpt", c);
   const Checkpoint back = load_checkpoint(dir + "/x.ckpt");
   EXPECT_EQ(back.model.keys(), c.model.keys());
@@ -235,7 +244,8 @@ TEST(Checkpoint, CutShortOrAlteredFilesAreNeverLoaded) {
   }
   std::string altered = bytes;
   altered[altered.size() - 3] ^= 0x40;
-  std::ofstream(path, std::ios::binary | std::ios::trunc).write(altered.data(), static_cast<std::streamsize>(altered.size()));
+  std::ofstream(path, std::ios::binary | std::ios::trunc)
+      .write(altered.data(), static_cast<std::streamsize>(altered.size()));
   EXPECT_THROW(load_checkpoint(path), Error);
   EXPECT_EQ(r.model->parameters()[0].to_vector<float>(), w) << "no weights were touched";
 }

@@ -52,9 +52,9 @@ FitResult run(Recipe recipe, const std::string& dir, int64_t stop_after, const s
   auto model = test::small_cnn(4);
   const bool sgd = recipe == Recipe::sgd_warmup_cosine;
   // The SGD recipe draws its loader seeds from the global generator, the AdamW one fixes them.
-  DataLoader train(test::band_data(64, 4, true),
-                   {.batch_size = 16, .shuffle = true, .seed = sgd ? std::nullopt : std::optional<uint64_t>(5),
-                    .num_workers = 2});
+  DataLoader train(
+      test::band_data(64, 4, true),
+      {.batch_size = 16, .shuffle = true, .seed = sgd ? std::nullopt : std::optional<uint64_t>(5), .num_workers = 2});
   DataLoader val(test::band_data(32, 4, false), {.batch_size = 16, .num_workers = 2});
   std::unique_ptr<Optimizer> opt;
   if (sgd)

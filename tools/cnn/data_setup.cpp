@@ -40,7 +40,8 @@ transforms::TransformConfig transform_config(const DatasetInfo& info, const Augm
 // Image folders hold images of any size: they are always resized and centre-cropped to --img-size.
 std::pair<Shape, Shape> shapes(const DatasetInfo& info, const AugmentArgs& a) {
   if (info.image_shape.dim() != 3) {
-    CNN_CHECK(a.img_size > 0, "--img-size: an image-folder dataset needs the side to resize its images to (e.g. "
+    CNN_CHECK(a.img_size > 0,
+              "--img-size: an image-folder dataset needs the side to resize its images to (e.g. "
               "--img-size 64)");
     return {Shape{3, 0, 0}, Shape{3, a.img_size, a.img_size}};
   }

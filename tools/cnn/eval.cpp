@@ -33,8 +33,10 @@ void load_weights(Module& model, const std::string& path) {
     else
       load_state_dict_file(model, path);
   } catch (const Error& e) {
-    throw Error(fmt::format("eval: cannot load {} into the model: {}\nHINT: pass the --model (and --num-classes) "
-                            "the weights were trained with", path, e.what()));
+    throw Error(
+        fmt::format("eval: cannot load {} into the model: {}\nHINT: pass the --model (and --num-classes) "
+                    "the weights were trained with",
+                    path, e.what()));
   }
 }
 
@@ -61,9 +63,10 @@ void run_eval(const EvalArgs& a) {
     for (int64_t c = 0; c < classes; ++c)
       if (!std::isnan(per_class[static_cast<size_t>(c)]) && per_class[static_cast<size_t>(c)] < worst)
         worst = per_class[static_cast<size_t>(c)], worst_class = c;
-    fmt::print("{} classes: per-class accuracy and the confusion matrix are shown up to {} classes "
-               "(--max-classes); the weakest class is {} at {:.2f}%\n",
-               classes, a.max_classes_shown, worst_class, 100 * worst);
+    fmt::print(
+        "{} classes: per-class accuracy and the confusion matrix are shown up to {} classes "
+        "(--max-classes); the weakest class is {} at {:.2f}%\n",
+        classes, a.max_classes_shown, worst_class, 100 * worst);
     return;
   }
   fmt::print("\nper-class accuracy and confusion matrix (rows: true class, columns: predicted):\n{}",

@@ -39,7 +39,8 @@ void apply_json_config(CLI::App& cmd, const std::string& path) {
     CLI::Option* op = cmd.get_option_no_throw("--" + flag);
     CNN_CHECK(op != nullptr && flag != "config",
               "--config {}: unknown setting \"{}\"\nHINT: the settings are the long flags of cnn {} without the "
-              "dashes (see cnn {} --help)", path, key, cmd.get_name(), cmd.get_name());
+              "dashes (see cnn {} --help)",
+              path, key, cmd.get_name(), cmd.get_name());
     if (value.is_null() || op->count() > 0) continue;  // the command line wins
     try {
       if (op->get_expected_min() == 0) {

@@ -21,10 +21,9 @@ Progress::Progress(int64_t log_interval, bool quiet)
 void Progress::update(const StepInfo& s) {
   if (quiet_) return;
   const double eta = s.step > 0 ? s.seconds / double(s.step) * double(s.steps - s.step) : 0.0;
-  const std::string stats =
-      fmt::format("loss {:.4f}  acc {:6.2f}%  lr {:.3g}  {:6.0f} img/s  {} {}", s.loss, 100.0 * s.accuracy, s.lr,
-                  s.images_per_second, s.step == s.steps ? "time" : "ETA",
-                  format_duration(s.step == s.steps ? s.seconds : eta));
+  const std::string stats = fmt::format(
+      "loss {:.4f}  acc {:6.2f}%  lr {:.3g}  {:6.0f} img/s  {} {}", s.loss, 100.0 * s.accuracy, s.lr,
+      s.images_per_second, s.step == s.steps ? "time" : "ETA", format_duration(s.step == s.steps ? s.seconds : eta));
   if (!tty_) {
     if (s.step == s.steps || (log_interval_ > 0 && s.step % log_interval_ == 0))
       fmt::print(stderr, "epoch {}/{}  step {}/{}  {}\n", s.epoch + 1, s.epochs, s.step, s.steps, stats);

@@ -51,9 +51,10 @@ void run(const RunArgs& a) {
   try {
     load_state_dict_file(*model, a.weights);
   } catch (const Error& e) {
-    throw Error(fmt::format("run: cannot load {} into {}: {}\nHINT: build the model the weights come from "
-                            "(--num-classes, --in-chans, --width-mult, --aux-logits, --cifar-stem)",
-                            a.weights, a.model, e.what()));
+    const std::string what = e.what();  // without the library's HINT, which is about its strict=false
+    throw Error(fmt::format("run: loading into {}: {}\nHINT: build the model the weights come from (--num-classes, "
+                            "--in-chans, --width-mult, --aux-logits, --cifar-stem)",
+                            a.model, what.substr(0, what.find("\nHINT:"))));
   }
   model->eval();
   const Tensor x = read_input(a.input);

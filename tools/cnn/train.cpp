@@ -33,8 +33,8 @@ std::unique_ptr<Optimizer> make_optimizer(const TrainArgs& a, const Module& mode
     return std::make_unique<SGD>(
         param_groups_weight_decay(model, SGDOptions{.lr = lr, .momentum = a.momentum, .weight_decay = wd}));
   if (a.opt == "adamw")
-    return std::make_unique<AdamW>(param_groups_weight_decay(
-        model, AdamWOptions{.lr = lr, .eps = a.opt_eps.value_or(1e-8), .weight_decay = wd}));
+    return std::make_unique<AdamW>(
+        param_groups_weight_decay(model, AdamWOptions{.lr = lr, .eps = a.opt_eps.value_or(1e-8), .weight_decay = wd}));
   if (a.opt == "rmsprop")
     return std::make_unique<RMSprop>(param_groups_weight_decay(
         model, RMSpropOptions{.lr = lr, .eps = a.opt_eps.value_or(1e-8), .weight_decay = wd, .momentum = a.momentum}));
@@ -72,8 +72,8 @@ void run_train(TrainArgs a) {
   const DatasetSpec spec = parse_dataset(a.dataset, a.data_dir);
   const DataSplits data = open_splits(spec, a.augment, a.val_split, a.seed);
   const DataLoaderOptions loader_options{.batch_size = a.batch_size, .seed = a.seed, .num_workers = a.workers};
-  DataLoader train_loader(data.train, {.batch_size = a.batch_size, .shuffle = true, .seed = a.seed,
-                                       .num_workers = a.workers});
+  DataLoader train_loader(data.train,
+                          {.batch_size = a.batch_size, .shuffle = true, .seed = a.seed, .num_workers = a.workers});
   DataLoader val_loader(data.val ? data.val : data.test, loader_options);
 
   const int64_t classes = a.num_classes > 0 ? a.num_classes : static_cast<int64_t>(data.classes.size());
@@ -104,12 +104,15 @@ void run_train(TrainArgs a) {
   fmt::print("cnn train: {} ({} parameters) on {} from {}: {} train / {} {} images, {} classes\n", a.model,
              with_thousands(model->num_parameters()), a.dataset, spec.dir, data.train->size(),
              data.val ? data.val->size() : data.test->size(), data.val ? "validation" : "test", classes);
-  fmt::print("  backend {}, {} threads, {} workers; {} lr {}{}, weight decay {}, schedule {}{}; batch {}, {} epoch{}, "
-             "seed {}\n",
-             backend().name(), get_num_threads(), a.workers, a.opt, a.resolved_lr(),
-             a.opt == "sgd" || a.opt == "rmsprop" ? fmt::format(" momentum {}", a.momentum) : "", a.weight_decay,
-             a.sched, a.warmup_epochs > 0 ? fmt::format(" after {} warm-up epochs", a.warmup_epochs) : "",
-             a.batch_size, a.epochs, a.epochs == 1 ? "" : "s", a.seed);
+  const std::string momentum = a.opt == "sgd" || a.opt == "rmsprop" ? fmt::format(" momentum {}", a.momentum) : "";
+  const std::string warmup =
+      a.warmup_epochs > 0 ? fmt::format(" after {} warm-up epoch{}", a.warmup_epochs, a.warmup_epochs == 1 ? "" : "s")
+                          : "";
+  fmt::print(
+      "  backend {}, {} threads, {} workers; {} lr {}{}, weight decay {}, schedule {}{}; batch {}, {} epoch{}, "
+      "seed {}\n",
+      backend().name(), get_num_threads(), a.workers, a.opt, a.resolved_lr(), momentum, a.weight_decay, a.sched, warmup,
+      a.batch_size, a.epochs, a.epochs == 1 ? "" : "s", a.seed);
   if (!a.resume.empty()) fmt::print("  resuming from {}\n", resolve_checkpoint_path(a.resume));
   std::fflush(stdout);
 
@@ -118,10 +121,11 @@ void run_train(TrainArgs a) {
   Progress progress(a.log_interval, a.quiet);
   auto print_epoch = [&progress, &a](const EpochMetrics& m) {
     progress.finish();
-    fmt::print("epoch {}/{}: train loss {:.4f} acc {:.2f}% | {} loss {:.4f} acc {:.2f}% | lr {:.4g} | {:.1f} s, "
-               "{:.0f} img/s\n",
-               m.epoch, a.epochs, m.train_loss, 100 * m.train_acc, a.val_split > 0 ? "val" : "test", m.test_loss,
-               100 * m.test_acc, m.lr, m.seconds, m.images_per_second);
+    fmt::print(
+        "epoch {}/{}: train loss {:.4f} acc {:.2f}% | {} loss {:.4f} acc {:.2f}% | lr {:.4g} | {:.1f} s, "
+        "{:.0f} img/s\n",
+        m.epoch, a.epochs, m.train_loss, 100 * m.train_acc, a.val_split > 0 ? "val" : "test", m.test_loss,
+        100 * m.test_acc, m.lr, m.seconds, m.images_per_second);
     std::fflush(stdout);
   };
   const FitResult result = fit(*model, train_loader, val_loader, *optimizer,
@@ -144,10 +148,11 @@ void run_train(TrainArgs a) {
     DataLoader test_loader(data.test, loader_options);
     print_eval("test", evaluate(*model, test_loader));
   }
-  fmt::print("saved {0}/metrics.json, {0}/model.safetensors, {0}/last.ckpt, {0}/best.ckpt (epoch {1}) and "
-             "{0}/config.json\n",
-             a.output, result.best_epoch);
-  fmt::print("wrote {}\n", viz::write_report(a.output));
+  fmt::print(
+      "saved {0}/metrics.json, {0}/model.safetensors, {0}/last.ckpt, {0}/best.ckpt (epoch {1}) and "
+      "{0}/config.json\n",
+      a.output, result.best_epoch);
+  if (!a.no_report) fmt::print("wrote {}\n", viz::write_report(a.output));
 }
 
 }  // namespace

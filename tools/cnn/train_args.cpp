@@ -121,6 +121,8 @@ void add_train_flags(CLI::App* cmd, TrainArgs& a) {
                   "When stderr is not a terminal, also a progress line every N steps (0: one line per epoch)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("-q,--quiet", a.quiet, "No progress display");
+  cmd->add_flag("--no-report", a.no_report,
+                "Skip OUTPUT/report.html (its saliency and Grad-CAM pictures take a while)");
 }
 
 nlohmann::ordered_json resolved_config(const TrainArgs& a) {
@@ -162,7 +164,8 @@ nlohmann::ordered_json resolved_config(const TrainArgs& a) {
           {"backend", a.backend},
           {"output", a.output},
           {"log_interval", a.log_interval},
-          {"quiet", a.quiet}};
+          {"quiet", a.quiet},
+          {"no_report", a.no_report}};
 }
 
 }  // namespace cnn::cli

@@ -48,6 +48,7 @@ struct TrainArgs {
   std::string config;
   int64_t log_interval = 0;
   bool quiet = false;
+  bool no_report = false;
 
   /// The learning rate in use: --lr, else 0.01 for sgd and rmsprop, 0.001 for adam and adamw (PyTorch's).
   double resolved_lr() const;
