@@ -3,6 +3,8 @@
 #include <cnn/blocks.h>
 #include <cnn/ops.h>
 
+#include <array>
+
 #include "models/zoo_util.h"
 
 namespace cnn::models {

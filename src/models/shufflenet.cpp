@@ -2,6 +2,8 @@
 // split, two branches, channel_shuffle). Not MobileNetV2's InvertedResidual (nn/blocks), which shares the name.
 #include <cnn/ops.h>
 
+#include <array>
+
 #include "models/zoo_util.h"
 
 namespace cnn::models {

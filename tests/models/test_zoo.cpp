@@ -183,6 +183,33 @@ TEST(Zoo, PrintsLikeTorchvision) {
   EXPECT_NE(eff.find("(0): Conv2dNormActivation(\n"), std::string::npos);
 }
 
+TEST(Zoo, GoogLeNetAuxiliaryLogitsWhileTraining) {
+  std::shared_ptr<models::GoogLeNet> net;
+  {
+    init::SkipInitGuard skip;
+    net = models::googlenet({.num_classes = 6, .aux_logits = true});
+  }
+  for (const auto& [key, t] : net->state_dict()) Tensor(t).fill_(key.ends_with("running_var") ? 1.0 : 0.0);
+  NoGradGuard no_grad;
+  const Tensor x = zeros({2, 3, 64, 64});
+  const models::GoogLeNet::Outputs train = net->forward_with_aux(x);
+  EXPECT_EQ(train.logits.shape(), (Shape{2, 6}));
+  EXPECT_EQ(train.aux_logits1.shape(), (Shape{2, 6}));
+  EXPECT_EQ(train.aux_logits2.shape(), (Shape{2, 6}));
+  net->eval();
+  const models::GoogLeNet::Outputs eval = net->forward_with_aux(x);
+  EXPECT_FALSE(eval.aux_logits1.defined());
+  EXPECT_EQ((*net)(x).shape(), (Shape{2, 6}));
+}
+
+TEST(Zoo, ReplacedHeadIsUsedAsInPyTorch) {
+  ModulePtr model = build_zeroed("resnet18_cifar");
+  model->register_module("fc", Linear(512, 3));  // PyTorch: model.fc = nn.Linear(512, 3)
+  model->eval();
+  NoGradGuard no_grad;
+  EXPECT_EQ((*model)(zeros({1, 3, 32, 32})).shape(), (Shape{1, 3}));
+}
+
 TEST(Zoo, ErrorsNameTheLayer) {
   const std::string msg = error_of([] { (*build("resnet18_cifar"))(zeros({1, 1, 32, 32})); });
   EXPECT_EQ(msg.rfind("conv1 (Conv2d): ", 0), 0u) << msg;

@@ -3,6 +3,8 @@
 #include <cnn/blocks_mobile.h>
 #include <cnn/ops.h>
 
+#include <algorithm>
+
 #include "nn/repr.h"
 
 namespace cnn {

@@ -3,7 +3,7 @@
 #include <cnn/blocks_mobile.h>
 #include <cnn/ops.h>
 
-#include <cmath>
+#include <algorithm>
 
 namespace cnn {
 
