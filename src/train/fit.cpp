@@ -110,6 +110,15 @@ RunState resume(const FitOptions& o, Module& model, Optimizer& optimizer, DataLo
   return r;
 }
 
+// model.safetensors, replaced atomically like the checkpoints (a reader never sees half a file).
+void save_weights(const Module& model, const fs::path& dir) {
+  const fs::path path = dir / "model.safetensors", tmp = dir / "model.safetensors.tmp";
+  save_safetensors(tmp.string(), model.state_dict());
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  CNN_CHECK(!ec, "fit: cannot move {} to {} ({})", tmp.string(), path.string(), ec.message());
+}
+
 StateDict clone_state(const StateDict& state) {
   StateDict out;
   for (const auto& [name, t] : state) out.insert(name, t.clone());
@@ -197,7 +206,7 @@ FitResult fit(Module& model, DataLoader& train, DataLoader& val, Optimizer& opti
         save_checkpoint((dir / "last.ckpt").string(), c);
       }
       write_metrics_json((dir / "metrics.json").string(), run.history, o.config_json, &te);
-      save_safetensors((dir / "model.safetensors").string(), model.state_dict());
+      save_weights(model, dir);
     }
     if (o.on_epoch) o.on_epoch(run.history.back());
     bool stop = false;
@@ -210,7 +219,7 @@ FitResult fit(Module& model, DataLoader& train, DataLoader& val, Optimizer& opti
   }
   if (early_stopping && o.early_stopping.restore_best_weights && !best_weights.empty() && run.best_epoch != run.epoch) {
     model.load_state_dict(best_weights);
-    if (files) save_safetensors((dir / "model.safetensors").string(), model.state_dict());
+    if (files) save_weights(model, dir);
   }
   for (auto& cb : o.callbacks) cb->on_train_end(run.history);
   result.history = run.history;
