@@ -1,10 +1,14 @@
 // Shared test helpers (see test_util.h).
 #include "test_util.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 namespace cnn::test {
@@ -152,6 +156,28 @@ std::string mnist_dir() {
   std::string base = env ? env : std::string(CNN_SOURCE_DIR) + "/../shared";
   std::string dir = base + "/data/mnist";
   return std::filesystem::exists(dir + "/train-images-idx3-ubyte.gz") ? dir : "";
+}
+
+CommandResult run_command(const std::string& command) {
+  static int counter = 0;
+  const std::filesystem::path err_path =
+      std::filesystem::temp_directory_path() / fmt::format("cnn_test_stderr_{}_{}", ::getpid(), counter++);
+  FILE* pipe = popen(fmt::format("{} 2>{}", command, err_path.string()).c_str(), "r");
+  if (pipe == nullptr) return {-1000, "", "popen failed"};
+  CommandResult r{0, "", ""};
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) r.out.append(buffer, n);
+  const int status = pclose(pipe);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+  std::ifstream err(err_path, std::ios::binary);
+  r.err.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
+  std::filesystem::remove(err_path);
+  return r;
+}
+
+CommandResult run_example(const std::string& name, const std::string& args) {
+  return run_command(fmt::format("{}/examples/{} {}", CNN_BINARY_DIR, name, args));
 }
 
 }  // namespace cnn::test

@@ -38,4 +38,14 @@ Tensor uniform(const Shape& shape, bool requires_grad = false);
 /// The MNIST folder from ../shared/data/mnist (or $CNN_SHARED_DIR/data/mnist); empty when absent.
 std::string mnist_dir();
 
+/// What a finished child process left: its exit status (-signal when killed), stdout and stderr.
+struct CommandResult {
+  int code;
+  std::string out, err;
+};
+/// Runs a shell command line, capturing stdout and stderr separately.
+CommandResult run_command(const std::string& command);
+/// Runs an example program of examples/ (built into the build folder's examples/) with ARGS.
+CommandResult run_example(const std::string& name, const std::string& args = "");
+
 }  // namespace cnn::test
