@@ -6,6 +6,7 @@
 #include <cnn/activation.h>
 #include <cnn/batchnorm.h>
 #include <cnn/module.h>
+#include <cnn/sequential.h>
 
 #include <optional>
 

@@ -5,6 +5,7 @@
 
 #include <cnn/nn.h>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +30,9 @@ struct ModelOptions {
   bool aux_logits = false;
   /// ResNets: a 3x3 stride-1 stem and no max-pool (maxpool becomes Identity), for 32x32 inputs.
   bool cifar_stem = false;
+  /// Model-specific settings as key=value strings, as timm's --model-kwargs (plaincnn: depth, width, kernel,
+  /// pool, bn, head, dropout, image_size). Models without such settings refuse them.
+  std::map<std::string, std::string> kwargs{};
 };
 
 /// The course's MNIST model (seeds 002 §8.1); 421,642 parameters for 1x28x28 inputs and 10 classes.
@@ -74,10 +78,23 @@ std::vector<std::string> names();
 /// ImageNet models (224*rho for mobilenet_v1), 3x32x32 for the CIFAR ones, 1x28x28 for simplecnn and lenet5.
 Shape default_input_shape(const std::string& name, const ModelOptions& options = {});
 
+/// The dotted name of the model's classifier: its last Linear layer, or a last 1x1 Conv2d (squeezenet). It is
+/// what reset_classifier replaces and what `cnn finetune` calls the head. Throws when the model has neither.
+std::string classifier_name(const Module& model);
+/// Puts a freshly initialised classifier with num_classes outputs in place of the old one (timm's
+/// reset_classifier; torchvision users write model.fc = nn.Linear(512, 10)) and returns its name.
+std::string reset_classifier(Module& model, int64_t num_classes);
+
+/// Freezes for transfer learning (Module::freeze): spec "backbone" freezes everything but the classifier
+/// (classifier_name), "none" nothing, anything else is a freeze pattern ("layer1,layer2", "features.*").
+/// freeze_bn_stats: the frozen batch norms also keep their running statistics. Returns the frozen parameter count.
+int64_t freeze_backbone(Module& model, const std::string& spec = "backbone", bool freeze_bn_stats = false);
+
 /// Runs `layer` on x; a cnn::Error from inside gains the prefix "NAME (Type): ", so messages name the layer
 /// that failed (e.g. "conv1 (Conv2d): conv2d: expected input with 1 channels ...").
 Tensor call_layer(const std::string& name, Module& layer, const Tensor& x);
 
 }  // namespace cnn::models
 
+#include <cnn/models_plain.h>
 #include <cnn/models_zoo.h>

@@ -107,5 +107,7 @@ ModulePtr vgg_style(const ModelOptions& options = {});
 ModulePtr resnet18_cifar(const ModelOptions& options = {});
 ModulePtr resnet34_cifar(const ModelOptions& options = {});
 ModulePtr resnet50_cifar(const ModelOptions& options = {});
+/// The configurable plain CNN of ablation studies (models_plain.h), its knobs from options.kwargs.
+ModulePtr plaincnn(const ModelOptions& options = {});
 
 }  // namespace cnn::models

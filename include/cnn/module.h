@@ -113,6 +113,34 @@ class Module {
   Module& apply(const std::function<void(Module&)>& fn);
   HookHandle register_forward_hook(ForwardHook hook);
 
+  // ---- Transfer learning ----
+  /// The descendant at a dotted path ("layer4.1.conv2"), as PyTorch's get_submodule; throws naming the missing
+  /// part and the children there.
+  ModulePtr get_submodule(const std::string& path) const;
+  /// Puts `module` in place of the descendant at `path` (it must exist) and returns it; forward then runs the new
+  /// one, also inside a Sequential. Usage: model->replace("fc", Linear(512, 10));
+  template <class M>
+    requires std::derived_from<M, Module>
+  std::shared_ptr<M> replace(const std::string& path, std::shared_ptr<M> module) {
+    replace_module(path, module);
+    return module;
+  }
+  template <class M>
+    requires std::derived_from<std::remove_cvref_t<M>, Module> && (!std::is_lvalue_reference_v<M>)
+  std::shared_ptr<std::remove_cvref_t<M>> replace(const std::string& path, M&& module) {
+    return replace(path, std::make_shared<std::remove_cvref_t<M>>(std::move(module)));
+  }
+  /// Stops training the parameters `pattern` selects (requires_grad false): "" selects all; otherwise a
+  /// comma-separated list of module paths ("layer1,layer2": everything under them) or globs over parameter names
+  /// ("layer*.conv1.*"). freeze_bn_stats: batch-norm layers whose parameters are all frozen also keep their
+  /// running statistics (they stay in eval mode when the model trains). Throws when a part selects nothing.
+  Module& freeze(const std::string& pattern = "", bool freeze_bn_stats = false);
+  /// Trains the selected parameters again (same patterns) and lets their batch-norm statistics update.
+  Module& unfreeze(const std::string& pattern = "");
+  /// Whether train() leaves this module in eval mode (a frozen batch norm's statistics).
+  bool stats_frozen() const { return stats_frozen_; }
+  void set_stats_frozen(bool frozen);
+
   // ---- Geometry for analysis (summary, receptive field) ----
   /// Output shape for input shape `in`; the base throws (models compute shapes by a forward pass with hooks).
   virtual Shape output_shape(const Shape& in) const;
@@ -124,6 +152,14 @@ class Module {
 
  private:
   void add_child(const std::string& name, ModulePtr module);
+  void replace_module(const std::string& path, ModulePtr module);
+  Module& set_requires_grad(const std::string& pattern, bool enabled, bool bn_stats);
+
+ protected:
+  /// Called after a child is registered or replaced under `name` (Sequential keeps its run order with it).
+  virtual void child_registered(const std::string& name, const ModulePtr& module) {}
+
+ private:
   template <class Fn>
   void visit(const std::string& prefix, Fn&& fn) const;
 
@@ -136,72 +172,11 @@ class Module {
   std::vector<Entry> buffers_;
   OrderedDict<ModulePtr> children_;
   bool training_ = true;
+  bool stats_frozen_ = false;
   std::shared_ptr<std::vector<std::pair<int64_t, ForwardHook>>> hooks_;
   int64_t next_hook_id_ = 0;
 };
 
 std::ostream& operator<<(std::ostream& os, const Module& m);
-
-/// Children named "0", "1", ... run in order. Usage:
-///   Sequential seq(Conv2d(1, 8, {.kernel_size = 3}), ReLU(), Flatten());  seq.push_back(Linear(8, 2));
-class Sequential : public Module {
- public:
-  Sequential() = default;
-  template <class... Ms>
-    requires(sizeof...(Ms) > 0)
-  explicit Sequential(Ms&&... modules) {
-    (push_back(std::forward<Ms>(modules)), ...);
-  }
-
-  template <class M>
-    requires std::derived_from<M, Module>
-  std::shared_ptr<M> push_back(std::shared_ptr<M> module) {
-    const std::string name = std::to_string(modules_.size());
-    return register_module(name, append(std::move(module)));
-  }
-  template <class M>
-    requires std::derived_from<std::remove_cvref_t<M>, Module> && (!std::is_lvalue_reference_v<M>)
-  std::shared_ptr<std::remove_cvref_t<M>> push_back(M&& module) {
-    return push_back(std::make_shared<std::remove_cvref_t<M>>(std::move(module)));
-  }
-
-  /// Appends under an explicit name, as nn.Sequential(OrderedDict(...)): seq.push_back("conv0", Conv2d(...)).
-  template <class M>
-    requires std::derived_from<M, Module>
-  std::shared_ptr<M> push_back(const std::string& name, std::shared_ptr<M> module) {
-    return register_module(name, append(std::move(module)));
-  }
-  template <class M>
-    requires std::derived_from<std::remove_cvref_t<M>, Module> && (!std::is_lvalue_reference_v<M>)
-  std::shared_ptr<std::remove_cvref_t<M>> push_back(const std::string& name, M&& module) {
-    return push_back(name, std::make_shared<std::remove_cvref_t<M>>(std::move(module)));
-  }
-
-  size_t size() const { return modules_.size(); }
-  /// The i-th module; negative i counts from the end.
-  const ModulePtr& operator[](int64_t i) const;
-  /// The i-th module as type M (throws when it is not one).
-  template <class M>
-  std::shared_ptr<M> at(int64_t i) const {
-    auto m = std::dynamic_pointer_cast<M>((*this)[i]);
-    CNN_CHECK(m != nullptr, "Sequential: module {} is a {}, not the type asked for", i, (*this)[i]->type_name());
-    return m;
-  }
-  std::vector<ModulePtr>::const_iterator begin() const { return modules_.begin(); }
-  std::vector<ModulePtr>::const_iterator end() const { return modules_.end(); }
-
-  Tensor forward(const Tensor& x) override;
-  Shape output_shape(const Shape& in) const override;
-  int64_t macs(const Shape& in) const override;
-
- private:
-  template <class M>
-  std::shared_ptr<M> append(std::shared_ptr<M> module) {
-    CNN_CHECK(module != nullptr, "Sequential: cannot append a null module at index {}", modules_.size());
-    modules_.push_back(module);
-    return module;
-  }
-  std::vector<ModulePtr> modules_;
-};
 
 }  // namespace cnn

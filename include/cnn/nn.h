@@ -12,3 +12,4 @@
 #include <cnn/layers_resample.h>
 #include <cnn/module.h>
 #include <cnn/ordered_dict.h>
+#include <cnn/sequential.h>

@@ -5,6 +5,7 @@
 #include <cnn/module.h>
 #include <cnn/optim.h>
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,9 +20,11 @@ template <class Options>
 std::vector<ParamGroup<Options>> param_groups_weight_decay(const Module& model, const Options& options,
                                                            const std::vector<std::string>& no_weight_decay = {});
 
-/// (no decay, decay) parameter lists behind param_groups_weight_decay.
+/// (no decay, decay) parameter lists behind param_groups_weight_decay; `include`, when given, keeps only the
+/// parameters whose dotted names it accepts (e.g. the head's, for discriminative learning rates).
 std::pair<std::vector<Tensor>, std::vector<Tensor>> split_weight_decay(
-    const Module& model, const std::vector<std::string>& no_weight_decay = {});
+    const Module& model, const std::vector<std::string>& no_weight_decay = {},
+    const std::function<bool(const std::string&)>& include = nullptr);
 
 template <class Options>
 std::vector<ParamGroup<Options>> param_groups_weight_decay(const Module& model, const Options& options,

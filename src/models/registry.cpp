@@ -64,6 +64,7 @@ const std::map<std::string, Entry>& registry() {
       {"resnet18_cifar", entry(resnet18_cifar, kCifar)},
       {"resnet34_cifar", entry(resnet34_cifar, kCifar)},
       {"resnet50_cifar", entry(resnet50_cifar, kCifar)},
+      {"plaincnn", entry(plaincnn, kMnist)},
   };
   return entries;
 }
@@ -94,7 +95,9 @@ ModelOptions resolved_options(const std::string& name, const ModelOptions& optio
 
 Shape default_input_shape(const std::string& name, const ModelOptions& options) {
   const Defaults d = find(name).defaults;
-  const int64_t size = std::lround(static_cast<double>(d.image_size) * options.resolution_mult.value_or(1.0));
+  const auto given = options.kwargs.find("image_size");
+  const int64_t base = given != options.kwargs.end() ? std::stoll(given->second) : d.image_size;
+  const int64_t size = std::lround(static_cast<double>(base) * options.resolution_mult.value_or(1.0));
   return Shape{options.in_channels.value_or(d.in_channels), size, size};
 }
 

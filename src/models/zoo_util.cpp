@@ -14,6 +14,7 @@ const char* extra_name(Extra e) {
     case Extra::resolution_mult: return "resolution_mult";
     case Extra::aux_logits: return "aux_logits";
     case Extra::cifar_stem: return "cifar_stem";
+    case Extra::kwargs: return "kwargs";
   }
   return "?";
 }
@@ -25,7 +26,8 @@ Resolved resolve(const std::string& model, const ModelOptions& o, Defaults d, st
   const std::pair<Extra, bool> given[] = {{Extra::width_mult, o.width_mult.has_value()},
                                           {Extra::resolution_mult, o.resolution_mult.has_value()},
                                           {Extra::aux_logits, o.aux_logits},
-                                          {Extra::cifar_stem, o.cifar_stem}};
+                                          {Extra::cifar_stem, o.cifar_stem},
+                                          {Extra::kwargs, !o.kwargs.empty()}};
   for (const auto& [extra, set] : given)
     CNN_CHECK(!set || taken(extra), "{}: the model does not take the option {}", model, extra_name(extra));
   const Resolved r{o.num_classes.value_or(d.num_classes), o.in_channels.value_or(d.in_channels)};

@@ -20,7 +20,7 @@ struct Defaults {
 inline constexpr Defaults kImageNet{1000, 3, 224}, kCifar{10, 3, 32}, kMnist{10, 1, 28};
 
 /// The ModelOptions fields beyond num_classes and in_channels.
-enum class Extra { width_mult, resolution_mult, aux_logits, cifar_stem };
+enum class Extra { width_mult, resolution_mult, aux_logits, cifar_stem, kwargs };
 
 /// num_classes and in_channels as given, else from `d`; throws naming the model when an Extra field is set that
 /// `takes` does not list, or when a count is not positive.

@@ -85,7 +85,8 @@ Tensor Module::register_buffer(const std::string& name, Tensor t, bool persisten
 void Module::add_child(const std::string& name, ModulePtr module) {
   check_name(*this, name, "module");
   CNN_CHECK(module != nullptr, "{}: cannot register a null module as \"{}\"", type_name(), name);
-  children_.insert(name, std::move(module));
+  const ModulePtr& stored = children_.insert(name, std::move(module));
+  child_registered(name, stored);
 }
 
 template <class Fn>
@@ -166,7 +167,7 @@ StateDict Module::state_dict() const {
 }
 
 Module& Module::train(bool on) {
-  training_ = on;
+  training_ = on && !stats_frozen_;
   for (const auto& [name, child] : children_) child->train(on);
   return *this;
 }

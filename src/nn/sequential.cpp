@@ -1,6 +1,8 @@
 // Sequential: runs its children in order; shapes and MACs fold over them.
 // Not a general graph: one input, one output per child.
-#include <cnn/module.h>
+#include <cnn/sequential.h>
+
+#include <algorithm>
 
 namespace cnn {
 
@@ -8,6 +10,12 @@ const ModulePtr& Sequential::operator[](int64_t i) const {
   const auto n = static_cast<int64_t>(modules_.size());
   CNN_CHECK(i >= -n && i < n, "Sequential: index {} is out of range for {} modules", i, n);
   return modules_[static_cast<size_t>(i < 0 ? i + n : i)];
+}
+
+void Sequential::child_registered(const std::string& name, const ModulePtr& module) {
+  const std::vector<std::string> names = named_children().keys();
+  const auto at = static_cast<size_t>(std::find(names.begin(), names.end(), name) - names.begin());
+  if (at < modules_.size()) modules_[at] = module;
 }
 
 Tensor Sequential::forward(const Tensor& x) {

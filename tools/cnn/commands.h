@@ -6,6 +6,7 @@
 #include <cnn/analysis.h>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 namespace cnn::cli {
 
@@ -27,6 +28,12 @@ inline CLI::Validator number_check(const std::string& kind) {
 /// cnn train: trains a classifier (train.cpp, train_args.cpp), writing metrics.json, model.safetensors,
 /// last.ckpt, best.ckpt and config.json.
 void add_train_command(CLI::App& app);
+/// cnn finetune: cnn train from pretrained weights with a new head, frozen parts, per-part lrs (finetune.cpp).
+void add_finetune_command(CLI::App& app);
+/// cnn features: one layer's output for every image of a split, saved with the labels (features.cpp).
+void add_features_command(CLI::App& app);
+/// cnn ablate: a study over plaincnn settings x seeds, resumable, with a mean ± std table and chart (ablate.cpp).
+void add_ablate_command(CLI::App& app);
 /// cnn eval: loss, top-1/top-5, per-class accuracy and the confusion matrix of trained weights (eval.cpp).
 void add_eval_command(CLI::App& app);
 /// cnn summary: one row per layer (name, type, output shape, parameters, MACs, memory, receptive field) and totals.
@@ -49,9 +56,11 @@ void add_run_command(CLI::App& app);
 /// The model flags `cnn summary` and `cnn rf --model` share; 0 means "the model's default".
 struct ModelArgs {
   std::string model, input;
+  std::vector<std::string> model_kwargs;
+  std::string freeze;  // empty: nothing frozen
   int64_t num_classes = 0, in_chans = 0;
 };
-/// Registers --model (required or not), --input C,H,W, --num-classes and --in-chans on cmd.
+/// Registers --model (required or not), --model-kwargs, --input C,H,W, --num-classes, --in-chans and --freeze.
 void add_model_flags(CLI::App* cmd, ModelArgs& args, bool model_required);
 /// Builds args.model and summarises it on --input (default: the input the model is designed for).
 ModelSummary summarize_model(const ModelArgs& args);

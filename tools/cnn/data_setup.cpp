@@ -56,7 +56,8 @@ std::vector<std::string> classes_of(const DatasetInfo& info, const Dataset& data
 
 }  // namespace
 
-DataSplits open_splits(const DatasetSpec& spec, const AugmentArgs& augment, double val_split, uint64_t seed) {
+DataSplits open_splits(const DatasetSpec& spec, const AugmentArgs& augment, double val_split, uint64_t seed,
+                       int64_t train_subset) {
   const DatasetInfo info = dataset_info(spec.name);
   auto raw_train = open_dataset(spec.name, spec.dir, true);
   const auto [raw, input] = shapes(info, augment);
@@ -66,14 +67,20 @@ DataSplits open_splits(const DatasetSpec& spec, const AugmentArgs& augment, doub
   s.raw_shape = input;
   s.classes = classes_of(info, *raw_train);
   s.test = open_dataset(spec.name, spec.dir, false, eval_t);
+  std::shared_ptr<const Dataset> train_part = raw_train;
   if (val_split > 0) {
     CNN_CHECK(val_split < 1, "--val-split: expected a fraction in (0, 1), got {}", val_split);
-    auto [train_part, val_part] = train_val_split(raw_train, val_split, seed);
-    s.train = std::make_shared<TransformedDataset>(train_part, train_t);
+    auto [kept, val_part] = train_val_split(raw_train, val_split, seed);
+    train_part = kept;
     s.val = std::make_shared<TransformedDataset>(val_part, eval_t);
-  } else {
-    s.train = std::make_shared<TransformedDataset>(raw_train, train_t);
   }
+  if (train_subset > 0) {
+    const int64_t n = train_part->size();
+    CNN_CHECK(train_subset <= n, "--train-subset: asked for {} images, but the training split has {}", train_subset,
+              n);
+    train_part = random_split(train_part, {train_subset, n - train_subset}, seed)[0];
+  }
+  s.train = std::make_shared<TransformedDataset>(train_part, train_t);
   return s;
 }
 

@@ -34,8 +34,10 @@ struct DataSplits {
 
 /// Opens the train split with the training transform and the test split with the evaluation one; with
 /// 0 < val_split < 1, that fraction of the training images (seeded by `seed`) becomes `val`, with the evaluation
-/// transform. Normalises with the dataset's mean and std.
-DataSplits open_splits(const DatasetSpec& spec, const AugmentArgs& augment, double val_split, uint64_t seed);
+/// transform. train_subset > 0 then keeps that many of the remaining training images (a seeded random choice, as
+/// random_split). Normalises with the dataset's mean and std.
+DataSplits open_splits(const DatasetSpec& spec, const AugmentArgs& augment, double val_split, uint64_t seed,
+                       int64_t train_subset = 0);
 
 /// Only the test split (or the train split), with the evaluation transform: what `cnn eval` reads.
 DataSplits open_eval_split(const DatasetSpec& spec, const AugmentArgs& augment, bool train_split);

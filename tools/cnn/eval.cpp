@@ -13,32 +13,20 @@
 
 #include "commands.h"
 #include "data_setup.h"
+#include "pretrained.h"
+#include "train_args.h"
 
 namespace cnn::cli {
 
 namespace {
 
 struct EvalArgs {
+  std::vector<std::string> model_kwargs;
   std::string model, weights, dataset = "mnist", data_dir, split = "test", backend;
   int64_t num_classes = 0, batch_size = 256, workers = 2, max_classes_shown = 20;
   int threads = 0;
   AugmentArgs augment;
 };
-
-void load_weights(Module& model, const std::string& path) {
-  const bool checkpoint = path.size() >= 5 && path.compare(path.size() - 5, 5, ".ckpt") == 0;
-  try {
-    if (checkpoint)
-      model.load_state_dict(load_checkpoint(path).model);
-    else
-      load_state_dict_file(model, path);
-  } catch (const Error& e) {
-    throw Error(
-        fmt::format("eval: cannot load {} into the model: {}\nHINT: pass the --model (and --num-classes) "
-                    "the weights were trained with",
-                    path, e.what()));
-  }
-}
 
 void run_eval(const EvalArgs& a) {
   if (!a.backend.empty()) set_backend(a.backend);
@@ -47,8 +35,13 @@ void run_eval(const EvalArgs& a) {
   const DataSplits data = open_eval_split(spec, a.augment, a.split == "train");
   const int64_t classes = a.num_classes > 0 ? a.num_classes : static_cast<int64_t>(data.classes.size());
   CNN_CHECK(classes > 0, "eval: cannot tell the number of classes of {}\nHINT: pass --num-classes", a.dataset);
-  ModulePtr model = models::create(a.model, {.num_classes = classes, .in_channels = data.raw_shape[0]});
-  load_weights(*model, a.weights);
+  ModulePtr model = create_with_weights(
+      a.model, {.num_classes = classes, .in_channels = data.raw_shape[0], .kwargs = parse_model_kwargs(a.model_kwargs)},
+      a.weights, "eval");
+  CNN_CHECK(classifier_outputs(*model) == classes,
+            "eval: the weights' classifier has {} classes, {} has {}\nHINT: pass --num-classes or the dataset the "
+            "weights were trained on",
+            classifier_outputs(*model), a.dataset, classes);
   DataLoader loader(data.test, {.batch_size = a.batch_size, .seed = 0, .num_workers = a.workers});
   const EvalResult r = evaluate(*model, loader);
 
@@ -81,6 +74,7 @@ void add_eval_command(CLI::App& app) {
                                      "Evaluate trained weights: loss, top-1/top-5, per-class accuracy and the "
                                      "confusion matrix on a dataset's test split.");
   cmd->add_option("--model", a->model, "Model name, as trained")->required()->check(CLI::IsMember(models::names()));
+  cmd->add_option("--model-kwargs", a->model_kwargs, "Model settings as trained (key=value items)");
   cmd->add_option("--weights", a->weights, "model.safetensors, or a checkpoint (last.ckpt, best.ckpt)")
       ->required()
       ->check(CLI::ExistingFile);

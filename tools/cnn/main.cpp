@@ -14,7 +14,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "cnn (cnnkit) 0.1.0");
   cnn::cli::add_train_command(app);
+  cnn::cli::add_finetune_command(app);
   cnn::cli::add_eval_command(app);
+  cnn::cli::add_features_command(app);
   cnn::cli::add_summary_command(app);
   cnn::cli::add_viz_command(app);
   cnn::cli::add_report_command(app);
@@ -26,7 +28,7 @@ int main(int argc, char** argv) {
   try {
     const auto known = app.get_subcommands([&](CLI::App* sub) { return argc > 1 && sub->get_name() == argv[1]; });
     if (argc > 1 && argv[1][0] != '-' && known.empty())
-      throw cnn::Error(fmt::format("unknown command '{}'; the commands are train, eval, summary, viz, report, rf, "
+      throw cnn::Error(fmt::format("unknown command '{}'; the commands are train, finetune, eval, features, summary, viz, report, rf, "
                                    "shape, run, download and stats (see cnn --help)",
                                    argv[1]));
     app.parse(argc, argv);

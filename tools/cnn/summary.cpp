@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "commands.h"
+#include "train_args.h"
 
 namespace cnn::cli {
 
@@ -43,6 +44,10 @@ struct SummaryArgs {
 void add_model_flags(CLI::App* cmd, ModelArgs& args, bool model_required) {
   auto* model = cmd->add_option("--model", args.model, "Model name")->check(CLI::IsMember(models::names()));
   if (model_required) model->required();
+  cmd->add_option("--model-kwargs", args.model_kwargs, "Model settings as key=value items (plaincnn: depth=5 ...)");
+  cmd->add_option("--freeze", args.freeze,
+                  "Count these parameters as frozen: backbone (all but the classifier), or module paths / name globs "
+                  "(\"layer1,layer2\")");
   cmd->add_option("--input", args.input, "Input shape C,H,W without the batch (default: the model's, e.g. 3,224,224)");
   cmd->add_option("--num-classes", args.num_classes, "Classes of the final layer (default: the model's)")
       ->check(number_check("positive integer"));
@@ -53,10 +58,12 @@ void add_model_flags(CLI::App* cmd, ModelArgs& args, bool model_required) {
 ModelSummary summarize_model(const ModelArgs& a) {
   models::ModelOptions options;
   if (a.num_classes > 0) options.num_classes = a.num_classes;
-  const std::optional<Shape> input = a.input.empty() ? std::nullopt : std::optional<Shape>(parse_input(a.input));
+
   if (a.in_chans > 0) options.in_channels = a.in_chans;
+  options.kwargs = parse_model_kwargs(a.model_kwargs);
   ModulePtr model = models::create(a.model, options);
-  return summary(*model, input ? *input : models::default_input_shape(a.model, options));
+  if (!a.freeze.empty()) models::freeze_backbone(*model, a.freeze);
+  return summary(*model, a.input.empty() ? models::default_input_shape(a.model, options) : parse_input(a.input));
 }
 
 void add_summary_command(CLI::App& app) {

@@ -20,6 +20,7 @@
 #include "json_config.h"
 #include "progress.h"
 #include "train_args.h"
+#include "train_run.h"
 
 namespace cnn::cli {
 
@@ -27,20 +28,46 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::unique_ptr<Optimizer> make_optimizer(const TrainArgs& a, const Module& model) {
-  const double lr = a.resolved_lr(), wd = a.weight_decay;
-  if (a.opt == "sgd")
-    return std::make_unique<SGD>(
-        param_groups_weight_decay(model, SGDOptions{.lr = lr, .momentum = a.momentum, .weight_decay = wd}));
-  if (a.opt == "adamw")
-    return std::make_unique<AdamW>(
-        param_groups_weight_decay(model, AdamWOptions{.lr = lr, .eps = a.opt_eps.value_or(1e-8), .weight_decay = wd}));
-  if (a.opt == "rmsprop")
-    return std::make_unique<RMSprop>(param_groups_weight_decay(
-        model, RMSpropOptions{.lr = lr, .eps = a.opt_eps.value_or(1e-8), .weight_decay = wd, .momentum = a.momentum}));
-  return std::make_unique<Adam>(
-      param_groups_weight_decay(model, AdamOptions{.lr = lr, .eps = a.opt_eps.value_or(1e-8), .weight_decay = wd}));
+template <class Opt, class Options>
+std::unique_ptr<Optimizer> build_optimizer(const std::vector<LrGroup>& groups, const Options& base) {
+  std::vector<ParamGroup<Options>> out;
+  for (const LrGroup& g : groups) {
+    if (g.params.empty()) continue;
+    Options o = base;
+    o.lr = g.lr;
+    o.weight_decay = g.decay ? base.weight_decay : 0.0;
+    out.push_back({g.params, o});
+  }
+  CNN_CHECK(!out.empty(), "train: the model has no trainable parameters\nHINT: check --freeze");
+  return std::make_unique<Opt>(std::move(out));
 }
+
+}  // namespace
+
+std::vector<LrGroup> lr_groups(const Module& model, double lr, const std::function<bool(const std::string&)>& include) {
+  auto [no_decay, decay] = split_weight_decay(model, {}, include);
+  return {{std::move(no_decay), lr, false}, {std::move(decay), lr, true}};
+}
+
+std::unique_ptr<Optimizer> make_optimizer(const TrainArgs& a, const std::vector<LrGroup>& groups) {
+  const double wd = a.weight_decay;
+  const double lr = a.resolved_lr();
+  if (a.opt == "sgd") return build_optimizer<SGD>(groups, SGDOptions{.lr = lr, .momentum = a.momentum, .weight_decay = wd});
+  if (a.opt == "adamw")
+    return build_optimizer<AdamW>(groups, AdamWOptions{.lr = lr, .eps = a.opt_eps.value_or(1e-8), .weight_decay = wd});
+  if (a.opt == "rmsprop")
+    return build_optimizer<RMSprop>(
+        groups, RMSpropOptions{.lr = lr, .eps = a.opt_eps.value_or(1e-8), .weight_decay = wd, .momentum = a.momentum});
+  return build_optimizer<Adam>(groups, AdamOptions{.lr = lr, .eps = a.opt_eps.value_or(1e-8), .weight_decay = wd});
+}
+
+models::ModelOptions model_options(const TrainArgs& a, int64_t classes, const Shape& input) {
+  models::ModelOptions o{.num_classes = classes, .in_channels = input[0], .kwargs = parse_model_kwargs(a.model_kwargs)};
+  if (a.model == "plaincnn" && !o.kwargs.count("image_size")) o.kwargs["image_size"] = std::to_string(input[2]);
+  return o;
+}
+
+namespace {
 
 std::string default_output(const TrainArgs& a) {
   std::error_code ec;
@@ -65,12 +92,14 @@ void print_eval(const char* what, const EvalResult& r) {
              100 * r.top5, r.samples);
 }
 
-void run_train(TrainArgs a) {
+}  // namespace
+
+void run_train(TrainArgs a, const TrainSetup& setup) {
   if (!a.backend.empty()) set_backend(a.backend);
   if (a.threads > 0) set_num_threads(a.threads);
   manual_seed(a.seed);
   const DatasetSpec spec = parse_dataset(a.dataset, a.data_dir);
-  const DataSplits data = open_splits(spec, a.augment, a.val_split, a.seed);
+  const DataSplits data = open_splits(spec, a.augment, a.val_split, a.seed, a.train_subset);
   const DataLoaderOptions loader_options{.batch_size = a.batch_size, .seed = a.seed, .num_workers = a.workers};
   DataLoader train_loader(data.train,
                           {.batch_size = a.batch_size, .shuffle = true, .seed = a.seed, .num_workers = a.workers});
@@ -78,8 +107,10 @@ void run_train(TrainArgs a) {
 
   const int64_t classes = a.num_classes > 0 ? a.num_classes : static_cast<int64_t>(data.classes.size());
   CNN_CHECK(classes > 0, "train: cannot tell the number of classes of {}\nHINT: pass --num-classes", a.dataset);
-  ModulePtr model = models::create(a.model, {.num_classes = classes, .in_channels = data.raw_shape[0]});
-  std::unique_ptr<Optimizer> optimizer = make_optimizer(a, *model);
+  const models::ModelOptions options = model_options(a, classes, data.raw_shape);
+  ModulePtr model = setup.model ? setup.model(a, options) : models::create(a.model, options);
+  std::unique_ptr<Optimizer> optimizer =
+      make_optimizer(a, setup.groups ? setup.groups(a, *model) : lr_groups(*model, a.resolved_lr()));
   ScheduleHandle schedule = create_scheduler({.sched = a.sched,
                                               .epochs = a.epochs,
                                               .steps_per_epoch = train_loader.size(),
@@ -98,11 +129,15 @@ void run_train(TrainArgs a) {
   a.threads = get_num_threads();
   a.backend = backend().name();
   a.data_dir = spec.dir;
-  const nlohmann::ordered_json config = resolved_config(a);
+  nlohmann::ordered_json config = resolved_config(a);
+  config.update(setup.extra_config);
   write_config(a.output, config);
 
-  fmt::print("cnn train: {} ({} parameters) on {} from {}: {} train / {} {} images, {} classes\n", a.model,
-             with_thousands(model->num_parameters()), a.dataset, spec.dir, data.train->size(),
+  const int64_t trainable = model->num_parameters(true), total = model->num_parameters();
+  const std::string counted = trainable == total ? with_thousands(total)
+                                                 : fmt::format("{} of {}", with_thousands(trainable), with_thousands(total));
+  fmt::print("cnn {}: {} ({} {}parameters) on {} from {}: {} train / {} {} images, {} classes\n", setup.command,
+             a.model, counted, trainable == total ? "" : "trainable ", a.dataset, spec.dir, data.train->size(),
              data.val ? data.val->size() : data.test->size(), data.val ? "validation" : "test", classes);
   const std::string momentum = a.opt == "sgd" || a.opt == "rmsprop" ? fmt::format(" momentum {}", a.momentum) : "";
   const std::string warmup =
@@ -117,7 +152,8 @@ void run_train(TrainArgs a) {
   std::fflush(stdout);
 
   nlohmann::ordered_json metrics_config = config;
-  metrics_config["num_parameters"] = model->num_parameters();
+  metrics_config["num_parameters"] = total;
+  metrics_config["trainable_parameters"] = trainable;
   Progress progress(a.log_interval, a.quiet);
   auto print_epoch = [&progress, &a](const EpochMetrics& m) {
     progress.finish();
@@ -155,8 +191,6 @@ void run_train(TrainArgs a) {
   if (!a.no_report) fmt::print("wrote {}\n", viz::write_report(a.output));
 }
 
-}  // namespace
-
 void add_train_command(CLI::App& app) {
   auto args = std::make_shared<TrainArgs>();
   CLI::App* cmd = app.add_subcommand(
@@ -166,7 +200,7 @@ void add_train_command(CLI::App& app) {
   add_train_flags(cmd, *args);
   cmd->callback([args, cmd] {
     if (!args->config.empty()) apply_json_config(*cmd, args->config);
-    run_train(*args);
+    run_train(*args, {});
   });
 }
 

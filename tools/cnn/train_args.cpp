@@ -9,6 +9,17 @@
 
 namespace cnn::cli {
 
+std::map<std::string, std::string> parse_model_kwargs(const std::vector<std::string>& items) {
+  std::map<std::string, std::string> out;
+  for (const std::string& item : items) {
+    const size_t eq = item.find('=');
+    CNN_CHECK(eq != std::string::npos && eq > 0,
+              "--model-kwargs: expected key=value items (e.g. depth=5), got \"{}\"", item);
+    out[item.substr(0, eq)] = item.substr(eq + 1);
+  }
+  return out;
+}
+
 double TrainArgs::resolved_lr() const { return lr.value_or(opt == "sgd" || opt == "rmsprop" ? 0.01 : 0.001); }
 
 void add_train_flags(CLI::App* cmd, TrainArgs& a) {
@@ -23,6 +34,9 @@ void add_train_flags(CLI::App* cmd, TrainArgs& a) {
   cmd->add_option("--model", a.model, "Model name (see cnn summary --help)")
       ->check(CLI::IsMember(models::names()))
       ->capture_default_str();
+  cmd->add_option("--model-kwargs", a.model_kwargs,
+                  "Model settings as key=value items (timm's flag), e.g. plaincnn's depth=5 width=64 pool=stride "
+                  "bn=off head=flatten kernel=5");
   cmd->add_option("--num-classes", a.num_classes, "Classes of the model's last layer (0: the dataset's)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--dataset", a.dataset, "Dataset: " + dataset_choices())->capture_default_str();
@@ -35,6 +49,11 @@ void add_train_flags(CLI::App* cmd, TrainArgs& a) {
                   "Fraction of the training images held out for validation (seeded by --seed); the test split is "
                   "then evaluated once at the end")
       ->check(CLI::Range(0.0, 0.99))
+      ->capture_default_str();
+  cmd->add_option("--train-subset", a.train_subset,
+                  "Train on this many training images only (a seeded random choice; 0: all), e.g. a 1,000-image "
+                  "transfer experiment")
+      ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
 
   cmd->add_option("--epochs", a.epochs, "Number of epochs")->check(positive_int)->capture_default_str();
@@ -128,11 +147,13 @@ void add_train_flags(CLI::App* cmd, TrainArgs& a) {
 nlohmann::ordered_json resolved_config(const TrainArgs& a) {
   auto optional = [](const std::optional<double>& v) { return v ? nlohmann::ordered_json(*v) : nullptr; };
   return {{"model", a.model},
+          {"model_kwargs", a.model_kwargs},
           {"num_classes", a.num_classes},
           {"dataset", a.dataset},
           {"data_dir", a.data_dir},
           {"img_size", a.augment.img_size},
           {"val_split", a.val_split},
+          {"train_subset", a.train_subset},
           {"epochs", a.epochs},
           {"batch_size", a.batch_size},
           {"workers", a.workers},

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -15,11 +16,13 @@ namespace cnn::cli {
 
 struct TrainArgs {
   std::string model = "simplecnn";
+  std::vector<std::string> model_kwargs;  // key=value, as timm's --model-kwargs
   int64_t num_classes = 0;  // 0: the dataset's
   std::string dataset = "mnist";
   std::string data_dir;
   AugmentArgs augment;
   double val_split = 0.0;
+  int64_t train_subset = 0;  // 0: every training image
   int64_t epochs = 5;
   int64_t batch_size = 64;
   int64_t workers = 2;
@@ -53,6 +56,9 @@ struct TrainArgs {
   /// The learning rate in use: --lr, else 0.01 for sgd and rmsprop, 0.001 for adam and adamw (PyTorch's).
   double resolved_lr() const;
 };
+
+/// --model-kwargs items as a map (throws naming an item without '=').
+std::map<std::string, std::string> parse_model_kwargs(const std::vector<std::string>& items);
 
 /// Registers every flag of `cnn train` on cmd, bound to args.
 void add_train_flags(CLI::App* cmd, TrainArgs& args);
