@@ -44,10 +44,14 @@ class SimpleCNN : public Module {
   Tensor forward(const Tensor& x) override;
   std::string type_name() const override { return "SimpleCNN"; }
 
+  /// The children as built; replace() updates them (null when the new child has another type).
   std::shared_ptr<Conv2d> conv1, conv2;
   std::shared_ptr<MaxPool2d> pool;
   std::shared_ptr<Linear> fc1, fc2;
   std::shared_ptr<ReLU> relu;
+
+ protected:
+  void child_registered(const std::string& name, const ModulePtr& module) override;
 };
 
 /// LeNet-5 as common PyTorch code writes it for 28x28 inputs: 61,706 parameters with 10 classes.
@@ -61,6 +65,9 @@ class LeNet5 : public Module {
   std::string type_name() const override { return "LeNet5"; }
 
   std::shared_ptr<Sequential> features, classifier;
+
+ protected:
+  void child_registered(const std::string& name, const ModulePtr& module) override;
 };
 
 std::shared_ptr<SimpleCNN> simplecnn(const ModelOptions& options = {});

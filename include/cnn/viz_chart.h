@@ -1,8 +1,10 @@
-// Charts drawn with cairo: line charts with axes, ticks and a legend, and a confusion-matrix heatmap.
+// Charts drawn with cairo: line charts with axes, ticks and a legend, bar charts with error bars, and a
+// confusion-matrix heatmap.
 // Not images of tensors (viz_image.h). Every chart is written as PNG or SVG, chosen by the file's extension.
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -19,11 +21,28 @@ struct ChartOptions {
   std::string title{}, x_label{}, y_label{};
   double width = 640, height = 400;
   bool log_y = false;
+  /// Bar charts: a dashed horizontal line at this value (e.g. a baseline's), labelled reference_label; NaN: none.
+  double reference_y = std::numeric_limits<double>::quiet_NaN();
+  std::string reference_label{};
 };
 
 /// Usage: save_line_chart("loss.svg", {{"train", epochs, train_loss}, {"test", epochs, test_loss}},
 ///                        {.title = "Loss", .x_label = "epoch", .y_label = "cross-entropy"});
 void save_line_chart(const std::string& path, const std::vector<Series>& series, const ChartOptions& options);
+
+/// One bar: its height, a ± error drawn as a whisker (0: none), and the group that picks its colour.
+struct Bar {
+  std::string label{};
+  double value = 0.0, error = 0.0;
+  std::string group{};
+};
+
+/// Bars left to right in the given order, coloured by group (a legend names the groups in order of appearance),
+/// each labelled below (rotated) and with its value above. The y axis spans the data (value ± error) with a
+/// margin rather than starting at 0, so small differences show; the y label then says where the axis starts.
+/// Usage: save_bar_chart("results.svg", {{"depth=2", 85.1, 0.3, "depth"}, {"depth=3", 86.0, 0.2, "depth"}},
+///                       {.title = "Ablation", .y_label = "test accuracy (%)", .reference_y = 86.0});
+void save_bar_chart(const std::string& path, const std::vector<Bar>& bars, const ChartOptions& options);
 
 /// counts[true][predicted]; cells shaded by count (row-normalised), each with its count written inside.
 void save_confusion_matrix(const std::string& path, const std::vector<std::vector<int64_t>>& counts,

@@ -26,11 +26,17 @@ SimpleCNN::SimpleCNN(const ModelOptions& o) {
 }
 
 Tensor SimpleCNN::forward(const Tensor& input) {
-  Tensor x = call_layer("pool", *pool, call_layer("relu", *relu, call_layer("conv1", *conv1, input)));
-  x = call_layer("pool", *pool, call_layer("relu", *relu, call_layer("conv2", *conv2, x)));
-  x = flatten(x, 1);
-  x = call_layer("relu", *relu, call_layer("fc1", *fc1, x));
-  return call_layer("fc2", *fc2, x);
+  Tensor x = call_children(*this, {"conv1", "relu", "pool", "conv2", "relu", "pool"}, input);
+  return call_children(*this, {"fc1", "relu", "fc2"}, flatten(x, 1));
+}
+
+void SimpleCNN::child_registered(const std::string& name, const ModulePtr& module) {
+  if (name == "conv1") conv1 = std::dynamic_pointer_cast<Conv2d>(module);
+  if (name == "conv2") conv2 = std::dynamic_pointer_cast<Conv2d>(module);
+  if (name == "pool") pool = std::dynamic_pointer_cast<MaxPool2d>(module);
+  if (name == "fc1") fc1 = std::dynamic_pointer_cast<Linear>(module);
+  if (name == "fc2") fc2 = std::dynamic_pointer_cast<Linear>(module);
+  if (name == "relu") relu = std::dynamic_pointer_cast<ReLU>(module);
 }
 
 LeNet5::LeNet5(const ModelOptions& o) {
@@ -48,6 +54,11 @@ Tensor LeNet5::forward(const Tensor& input) {
   x = flatten(x, 1);
   for (const auto& [name, layer] : classifier->named_children()) x = call_layer("classifier." + name, *layer, x);
   return x;
+}
+
+void LeNet5::child_registered(const std::string& name, const ModulePtr& module) {
+  if (name == "features") features = std::dynamic_pointer_cast<Sequential>(module);
+  if (name == "classifier") classifier = std::dynamic_pointer_cast<Sequential>(module);
 }
 
 std::shared_ptr<SimpleCNN> simplecnn(const ModelOptions& options) { return std::make_shared<SimpleCNN>(options); }

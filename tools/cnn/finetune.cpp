@@ -33,9 +33,13 @@ ModulePtr pretrained_model(const FinetuneArgs& f, const TrainArgs& a, const mode
             *target.num_classes, pretrained_classes);
   if (!f.keep_head) models::reset_classifier(*model, *target.num_classes);
   const int64_t frozen = models::freeze_backbone(*model, f.freeze, f.freeze_bn);
-  fmt::print("cnn finetune: loaded {}; classifier {}: {}; frozen: {} ({} parameters{})\n", f.weights, head,
-             f.keep_head ? "kept" : fmt::format("new, {} classes", *target.num_classes), f.freeze,
-             with_thousands(frozen), f.freeze_bn ? ", batch-norm statistics too" : "");
+  const int64_t rest = model->num_parameters(true) -
+                       model->get_submodule(head)->num_parameters(true);
+  fmt::print("cnn finetune: loaded {}; classifier {}: {}, lr {}; frozen: {} ({} parameters{}){}\n", f.weights, head,
+             f.keep_head ? "kept" : fmt::format("new, {} classes", *target.num_classes),
+             f.lr_head.value_or(a.resolved_lr()), f.freeze, with_thousands(frozen),
+             f.freeze_bn ? ", batch-norm statistics too" : "",
+             rest > 0 ? fmt::format("; the rest: lr {}", f.lr_backbone.value_or(a.resolved_lr())) : "");
   return model;
 }
 
