@@ -40,6 +40,7 @@ struct Bar {
 /// Bars left to right in the given order, coloured by group (a legend names the groups in order of appearance),
 /// each labelled below (rotated) and with its value above. The y axis spans the data (value ± error) with a
 /// margin rather than starting at 0, so small differences show; the y label then says where the axis starts.
+/// Each bar gets 22 to 90 px: the image is as wide as the bars and the title need, options.width is a target.
 /// Usage: save_bar_chart("results.svg", {{"depth=2", 85.1, 0.3, "depth"}, {"depth=3", 86.0, 0.2, "depth"}},
 ///                       {.title = "Ablation", .y_label = "test accuracy (%)", .reference_y = 86.0});
 void save_bar_chart(const std::string& path, const std::vector<Bar>& bars, const ChartOptions& options);

@@ -55,10 +55,15 @@ void save_bar_chart(const std::string& path, const std::vector<Bar>& bars, const
   const double n = static_cast<double>(bars.size());
   double gaps = 0;  // half a slot wherever the group changes
   for (size_t i = 1; i < bars.size(); ++i) gaps += bars[i].group != bars[i - 1].group ? 1 : 0;
-  const double slot = std::clamp((o.width - 90) / (n + 0.5 * gaps), 22.0, 70.0);
-  const double left = 70, right = 20, legend_h = groups.size() > 1 || !groups[0].empty() ? 22 : 0;
+  double left = 70;
+  const double right = 20;
+  const double slot = std::clamp((o.width - left - right) / (n + 0.5 * gaps), 22.0, 90.0);
+  const double legend_h = groups.size() > 1 || !groups[0].empty() ? 22 : 0;
   const double top = (o.title.empty() ? 16 : 40) + legend_h, bottom = label_w + 40;
-  const double pw = slot * (n + 0.5 * gaps), width = std::max(o.width, left + pw + right);
+  // As wide as the bars need (narrower than options.width when the bars are few), and the title.
+  const double pw = slot * (n + 0.5 * gaps);
+  const double width = std::max(left + pw + right, detail::measure_text(o.title, 15, true) + 40);
+  left = (width - pw - right + left) / 2;  // centred under a wider title
   const double ph = std::max(120.0, o.height - top - bottom), height = top + ph + bottom;
   auto py = [&](double y) { return top + ph - (std::clamp(y, y0, y1) - y0) / (y1 - y0) * ph; };
 
@@ -134,7 +139,7 @@ void save_bar_chart(const std::string& path, const std::vector<Bar>& bars, const
   cairo_stroke(cr);
   if (!o.x_label.empty()) detail::draw_text(cr, o.x_label, left + pw / 2, height - 10, 12, 0.5);
   cairo_save(cr);
-  cairo_translate(cr, 16, top + ph / 2);
+  cairo_translate(cr, left - 54, top + ph / 2);
   cairo_rotate(cr, -M_PI / 2);
   const std::string y_note = y0 != 0 ? fmt::format(" (axis from {})", tick_text(y0, yt[1] - yt[0])) : "";
   detail::draw_text(cr, o.y_label + y_note, 0, 0, 12, 0.5);

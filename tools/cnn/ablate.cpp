@@ -1,7 +1,6 @@
-// `cnn ablate`: an ablation study over plaincnn (seeds 002 §11): a baseline, one change at a time (or the full
-// grid), every configuration trained with several seeds by separate `cnn train` processes, then a mean ± std table
-// and bar chart. This file: the flags and the plan. Not the processes (ablate_run.cpp) nor the results
-// (ablate_results.cpp).
+// `cnn ablate`, an ablation study over plaincnn (seeds 002 §11): its flags and its plan (the baseline, one change
+// at a time or the full grid, configurations x seeds). Not the training processes (ablate_run.cpp) nor the mean ± std
+// table and chart (ablate_results.cpp).
 #include <cnn/analysis.h>
 #include <cnn/error.h>
 #include <cnn/models_plain.h>
@@ -130,8 +129,9 @@ Factor parse_factor(const std::string& item, Context& ctx) {
       else train_args(ctx.args.base, settings);
     } catch (const cnn::Error& e) {
       throw Error(fmt::format("--vary {}: {}", f.key, e.what()));
-    } catch (const std::exception& e) {
-      throw Error(fmt::format("--vary {}: bad value \"{}\" ({})", f.key, value, e.what()));
+    } catch (const std::exception& e) {  // std::stod's (dropout) or CLI11's validators
+      throw Error(f.knob ? fmt::format("--vary {}: expected a number, got \"{}\"", f.key, value)
+                         : fmt::format("--vary {}: bad value \"{}\" ({})", f.key, value, e.what()));
     }
     CNN_CHECK(!contains(f.values, value), "--vary {}: the value {} is given twice", f.key, value);
     f.values.push_back(value);
@@ -157,6 +157,14 @@ std::string folder_name(const Changes& changes) {
   for (char& c : id)
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.' && c != '_') c = '_';
   return id;
+}
+
+std::string as_text(const nlohmann::ordered_json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+
+std::string describe(const Changes& changes) {
+  std::string out;
+  for (const auto& [key, value] : changes) out += (out.empty() ? "" : " ") + key + "=" + value;
+  return out;
 }
 
 Config make_config(const Changes& changes, Context& ctx) {
@@ -195,17 +203,9 @@ Config make_config(const Changes& changes, Context& ctx) {
     config.parameters = s.total_parameters;
     config.macs = s.total_macs;
   } catch (const std::exception& e) {
-    throw Error(fmt::format("configuration {}: {}", config.id, e.what()));
+    throw Error(fmt::format("{}: {}", changes.empty() ? "the baseline" : "--vary " + describe(changes), e.what()));
   }
   return config;
-}
-
-std::string as_text(const nlohmann::ordered_json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
-
-std::string describe(const Changes& changes) {
-  std::string out;
-  for (const auto& [key, value] : changes) out += (out.empty() ? "" : " ") + key + "=" + value;
-  return out;
 }
 
 Plan make_plan(const AblateArgs& args) {
@@ -262,7 +262,8 @@ Plan make_plan(const AblateArgs& args) {
     return plan.configs.size() - 1;
   };
   Changes baseline_values;  // the baseline's value of every factor, to describe it
-  for (const auto& [key, value] : ctx.baseline_kwargs) baseline_values.emplace_back(key, value);
+  for (const std::string& key : kKnobs)
+    if (ctx.baseline_kwargs.count(key)) baseline_values.emplace_back(key, ctx.baseline_kwargs.at(key));
   const nlohmann::ordered_json settings = resolved_config(ctx.baseline);
   for (const Factor& f : factors)
     if (!f.knob) baseline_values.emplace_back(f.key, as_text(settings[f.key]));
@@ -373,11 +374,11 @@ void add_ablate_command(CLI::App& app) {
       args->threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency() / std::max<int64_t>(1, args->jobs)));
     const Plan plan = make_plan(*args);
     write_run_configs(plan);
-    fmt::print("cnn ablate: {} configuration{} x {} seed{} = {} runs of plaincnn on {}, {} epoch{} each, in {} "
-               "({} at once, {} threads each)\n",
+    fmt::print("cnn ablate: {} configuration{} x {} seed{} = {} run{} of plaincnn on {}, {} epoch{} each, in {} "
+               "({} at once, {} thread{} each)\n",
                plan.configs.size(), plan.configs.size() == 1 ? "" : "s", plan.seeds, plan.seeds == 1 ? "" : "s",
-               plan.runs.size(), plan.dataset, plan.epochs, plan.epochs == 1 ? "" : "s", plan.output, plan.jobs,
-               args->threads);
+               plan.runs.size(), plan.runs.size() == 1 ? "" : "s", plan.dataset, plan.epochs, plan.epochs == 1 ? "" : "s", plan.output, plan.jobs,
+               args->threads, args->threads == 1 ? "" : "s");
     std::fflush(stdout);
     const std::vector<std::string> failed = ablate::train_all(plan);
     ablate::write_results(plan);

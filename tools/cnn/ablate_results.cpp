@@ -80,9 +80,10 @@ void write_results(const Plan& plan) {
 
   std::string md = fmt::format("# Ablation study: plaincnn on {}\n\n", plan.dataset);
   md += fmt::format(
-      "{} against the baseline, identical training settings otherwise; {} seed{} per configuration ({}); test "
-      "accuracy after the last epoch, mean ± sample std (ddof=1).\n\n",
-      plan.grid ? "Every combination of the varied values" : "One change at a time", plan.seeds,
+      "{}; identical training settings otherwise; {} seed{} per configuration ({}); test accuracy after the last "
+      "epoch, mean ± sample std (ddof=1).\n\n",
+      plan.grid ? "Every combination of the varied values (the baseline's marked)"
+                : "One change at a time against the baseline", plan.seeds,
       plan.seeds == 1 ? "" : "s", fmt::join(seeds, ", "));
   md += fmt::format("- baseline: {}\n- training: {}\n\n", plan.baseline_text, plan.training_text);
   md += "| factor | value | config | seeds | test acc (%) | params | MACs/image | train s/run |\n";

@@ -1,19 +1,19 @@
 // `cnn ablate`'s training processes: each run is `cnn train --config RUN/run_config.json` (this very binary),
 // up to --jobs at once, its output in RUN/train.log; complete runs are skipped and interrupted ones resumed.
 // Not the plan (ablate.cpp) nor the table (ablate_results.cpp).
+#include <cnn/error.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
-#include <cnn/error.h>
+#include <cstring>
 #include <deque>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
-#include <cstring>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -75,7 +75,9 @@ pid_t spawn(const std::string& exe, const Run& run, bool resume) {
 
 }  // namespace
 
-std::string Run::name() const { return fs::path(dir).parent_path().filename().string() + "/" + fs::path(dir).filename().string(); }
+std::string Run::name() const {
+  return fs::path(dir).parent_path().filename().string() + "/" + fs::path(dir).filename().string();
+}
 
 RunResult read_run(const std::string& dir, int64_t epochs) {
   RunResult r;
