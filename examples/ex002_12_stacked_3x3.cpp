@@ -9,13 +9,9 @@
 #include <string>
 #include <vector>
 
-namespace {
+#include "example_args.h"
 
-std::string option(int argc, char** argv, const std::string& name, const std::string& fallback) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (name == argv[i]) return argv[i + 1];
-  return fallback;
-}
+namespace {
 
 // `n` Conv2d(c, c, k, padding k/2, bias=False) layers with a ReLU after each.
 std::shared_ptr<cnn::Sequential> stack(int64_t n, int64_t c, int64_t k) {

@@ -8,13 +8,9 @@
 #include <cmath>
 #include <string>
 
-namespace {
+#include "example_args.h"
 
-std::string option(int argc, char** argv, const std::string& name, const std::string& fallback) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (name == argv[i]) return argv[i + 1];
-  return fallback;
-}
+namespace {
 
 // Shifts the last two dimensions down by dy and right by dx, filling with zeros (F.pad with cropping).
 cnn::Tensor shift(const cnn::Tensor& x, int64_t dy, int64_t dx) { return cnn::zero_pad2d(x, {dx, -dx, dy, -dy}); }

@@ -8,13 +8,9 @@
 #include <string>
 #include <vector>
 
-namespace {
+#include "example_args.h"
 
-std::string option(int argc, char** argv, const std::string& name, const std::string& fallback) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (name == argv[i]) return argv[i + 1];
-  return fallback;
-}
+namespace {
 
 // x [C, H, W] -> X_col [H'W', C K K] for a K x K window with `stride` and zero `padding`.
 cnn::Tensor im2col(const cnn::Tensor& x, int64_t k, int64_t stride, int64_t padding) {

@@ -7,13 +7,9 @@
 
 #include <string>
 
-namespace {
+#include "example_args.h"
 
-std::string option(int argc, char** argv, const std::string& name, const std::string& fallback) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (name == argv[i]) return argv[i + 1];
-  return fallback;
-}
+namespace {
 
 // The output height of a real Conv2d(1, 1) on [1, 1, h, h].
 int64_t measured(int64_t h, int64_t k, int64_t s, int64_t p, int64_t d) {

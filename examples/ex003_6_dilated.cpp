@@ -11,13 +11,9 @@
 #include <string>
 #include <vector>
 
-namespace {
+#include "example_args.h"
 
-std::string option(int argc, char** argv, const std::string& name, const std::string& fallback) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (name == argv[i]) return argv[i + 1];
-  return fallback;
-}
+namespace {
 
 // The gradient field of the centre output of 3x3 convs with these dilations; prints its hole count.
 cnn::Tensor gridding(const std::vector<int64_t>& dilations) {

@@ -10,13 +10,9 @@
 #include <functional>
 #include <string>
 
-namespace {
+#include "example_args.h"
 
-std::string option(int argc, char** argv, const std::string& name, const std::string& fallback) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (name == argv[i]) return argv[i + 1];
-  return fallback;
-}
+namespace {
 
 // Largest |mean| and |var - 1| over the groups of y [N, G, rest] (statistics over the last dimension).
 std::pair<double, double> worst_stats(const cnn::Tensor& grouped) {

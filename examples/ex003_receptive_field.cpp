@@ -10,13 +10,9 @@
 #include <filesystem>
 #include <string>
 
-namespace {
+#include "example_args.h"
 
-std::string option(int argc, char** argv, const std::string& name, const std::string& fallback) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (name == argv[i]) return argv[i + 1];
-  return fallback;
-}
+namespace {
 
 // The layers as Conv2d(1, 1) with all weights 1 (no cancellation), so the gradient field is exactly the RF.
 std::shared_ptr<cnn::Sequential> conv_stack(const std::vector<cnn::LayerSpec>& specs) {

@@ -9,13 +9,9 @@
 #include <memory>
 #include <string>
 
-namespace {
+#include "example_args.h"
 
-std::string option(int argc, char** argv, const std::string& name, const std::string& fallback) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (name == argv[i]) return argv[i + 1];
-  return fallback;
-}
+namespace {
 
 // The pattern with 3x3 same-padded convs, widths doubling per pool stage from `width`, FC layers of `hidden`.
 std::shared_ptr<cnn::Sequential> pattern(int64_t n, int64_t m, int64_t k, int64_t in_ch, int64_t size,

@@ -13,15 +13,7 @@
 #include <filesystem>
 #include <string>
 
-namespace {
-
-std::string option(int argc, char** argv, const std::string& name, const std::string& fallback) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (name == argv[i]) return argv[i + 1];
-  return fallback;
-}
-
-}  // namespace
+#include "example_args.h"
 
 int main(int argc, char** argv) {
   const std::string data_dir = option(argc, argv, "--data-dir", "../shared/data/mnist");

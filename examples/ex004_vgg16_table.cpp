@@ -9,13 +9,9 @@
 
 #include <string>
 
-namespace {
+#include "example_args.h"
 
-std::string option(int argc, char** argv, const std::string& name, const std::string& fallback) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (name == argv[i]) return argv[i + 1];
-  return fallback;
-}
+namespace {
 
 // 3211264 -> "3.2M", 802816 -> "803K", 4096 -> "4096": the notes' rounding.
 std::string short_count(int64_t v) {

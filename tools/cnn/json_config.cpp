@@ -41,7 +41,7 @@ void apply_json_config(CLI::App& cmd, const std::string& path) {
               "--config {}: unknown setting \"{}\"\nHINT: the settings are the long flags of cnn {} without the "
               "dashes (see cnn {} --help)",
               path, key, cmd.get_name(), cmd.get_name());
-    if (value.is_null() || op->count() > 0) continue;  // the command line wins
+    if (value.is_null() || (value.is_array() && value.empty()) || op->count() > 0) continue;  // the command line wins
     try {
       if (op->get_expected_min() == 0) {
         op->add_result(op->get_flag_value(flag, as_text(value)));
