@@ -129,9 +129,15 @@ void save_bar_chart(const std::string& path, const std::vector<Bar>& bars, const
     cairo_move_to(cr, left, py(o.reference_y));
     cairo_line_to(cr, left + pw, py(o.reference_y));
     cairo_stroke(cr);
+    if (!o.reference_label.empty()) {  // in the legend row, right-aligned, so it never covers a bar
+      const double tw = detail::text_width(cr, o.reference_label, 11), ly = top - (legend_h > 0 ? legend_h : 4) + 4;
+      cairo_move_to(cr, left + pw - tw - 30, ly);
+      cairo_line_to(cr, left + pw - tw - 6, ly);
+      cairo_stroke(cr);
+      cairo_set_dash(cr, nullptr, 0, 0);
+      detail::draw_text(cr, o.reference_label, left + pw, ly + 4, 11, 1.0);
+    }
     cairo_set_dash(cr, nullptr, 0, 0);
-    if (!o.reference_label.empty())
-      detail::draw_text(cr, o.reference_label, left + pw - 4, py(o.reference_y) - 4, 10, 1.0);
   }
   detail::set_color(cr, "#000000");
   cairo_set_line_width(cr, 1);

@@ -116,6 +116,25 @@ TEST(Examples002, SimpleCnnParametersAndBatchNorm) {
               has(out, "output per-channel mean 0.0000, variance 1.0000"));
 }
 
+TEST(Examples002, TransferFrozenResNet18AndDiscriminativeRates) {
+  const std::string out = run_ok("ex002_10_transfer");
+  EXPECT_TRUE(has(out, "Trainable: 5,130 / 11,181,642"));
+  EXPECT_TRUE(has(out, "parameters with a gradient after backward: fc.weight, fc.bias\n"));
+  EXPECT_TRUE(has(out, "everything else               2,782,784    1e-05"));
+  EXPECT_TRUE(has(out, "layer4                        8,393,728    1e-04"));
+  EXPECT_TRUE(has(out, "fc (new head)                     5,130    1e-03               1.00e-03"));
+}
+
+TEST(Examples002, AblationConfigurations) {
+  const std::string out = run_ok("ex002_11_ablation");
+  EXPECT_TRUE(has(out, "depth    2              19,562      3,839,104  2 conv"));
+  EXPECT_TRUE(has(out, "depth    3*             94,186      7,452,416  3 conv (baseline)"));
+  EXPECT_TRUE(has(out, "depth    8             334,442     43,579,136  8 conv"));
+  EXPECT_TRUE(has(out, "pool     stride         94,186      2,140,544  3 conv"));
+  EXPECT_TRUE(has(out, "bn       off            93,962      7,452,416  3 conv"));
+  EXPECT_TRUE(has(out, "head     flatten       104,426      7,462,656  3 conv"));
+}
+
 TEST(Examples002, FiltersHooksSaliency) {
   const std::string dir = out_dir("9");
   const std::string mnist = cnn::test::mnist_dir();
