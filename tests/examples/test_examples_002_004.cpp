@@ -6,35 +6,15 @@
 #include <filesystem>
 #include <string>
 
-#include "test_util.h"
+#include "examples/examples_util.h"
+
+using cnn::test::file_written;
+using cnn::test::has;
+using cnn::test::run_ok;
 
 namespace {
 
-using cnn::test::CommandResult;
-using cnn::test::run_example;
-
-std::string out_dir(const std::string& name) {
-  const std::string dir = ::testing::TempDir() + "cnn_examples_002_004_" + name;
-  std::filesystem::remove_all(dir);
-  return dir;
-}
-
-/// Runs the example, expects exit code 0, returns its stdout.
-std::string run_ok(const std::string& name, const std::string& args = "") {
-  const CommandResult r = run_example(name, args);
-  EXPECT_EQ(r.code, 0) << name << " " << args << "\nstdout:\n" << r.out << "\nstderr:\n" << r.err;
-  return r.out;
-}
-
-/// Passes when `text` contains `part`; on failure shows the whole text.
-::testing::AssertionResult has(const std::string& text, const std::string& part) {
-  if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "missing \"" << part << "\" in:\n" << text;
-}
-
-bool file_written(const std::string& path) {
-  return std::filesystem::exists(path) && std::filesystem::file_size(path) > 100;
-}
+std::string out_dir(const std::string& name) { return cnn::test::out_dir("002_004_" + name); }
 
 }  // namespace
 
