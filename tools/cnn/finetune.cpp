@@ -63,7 +63,7 @@ void add_finetune_command(CLI::App& app) {
       "a frozen backbone (or chosen modules) and separate learning rates for the head and the backbone. Takes "
       "every flag of cnn train.");
   add_train_flags(cmd, *args);
-  cmd->add_option("--weights", f->weights, "Pretrained weights (.safetensors, PyTorch state_dict names)")
+  cmd->add_option("--weights", f->weights, "Pretrained weights: .safetensors (PyTorch state_dict names) or a .ckpt")
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("--freeze", f->freeze,
