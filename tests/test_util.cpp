@@ -162,7 +162,7 @@ CommandResult run_command(const std::string& command) {
   static int counter = 0;
   const std::filesystem::path err_path =
       std::filesystem::temp_directory_path() / fmt::format("cnn_test_stderr_{}_{}", ::getpid(), counter++);
-  FILE* pipe = popen(fmt::format("{} 2>{}", command, err_path.string()).c_str(), "r");
+  FILE* pipe = popen(fmt::format("( {} ) 2>{}", command, err_path.string()).c_str(), "r");
   if (pipe == nullptr) return {-1000, "", "popen failed"};
   CommandResult r{0, "", ""};
   char buffer[4096];
@@ -175,6 +175,8 @@ CommandResult run_command(const std::string& command) {
   std::filesystem::remove(err_path);
   return r;
 }
+
+CommandResult run_cnn(const std::string& args) { return run_command(fmt::format("{}/cnn {}", CNN_BINARY_DIR, args)); }
 
 CommandResult run_example(const std::string& name, const std::string& args) {
   return run_command(fmt::format("{}/examples/{} {}", CNN_BINARY_DIR, name, args));

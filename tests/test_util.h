@@ -43,8 +43,11 @@ struct CommandResult {
   int code;
   std::string out, err;
 };
-/// Runs a shell command line, capturing stdout and stderr separately.
+/// Runs a shell command line (in a subshell, so "cd DIR && ..." and "2>&1" work), capturing stdout and stderr
+/// separately.
 CommandResult run_command(const std::string& command);
+/// Runs the built `cnn` with ARGS.
+CommandResult run_cnn(const std::string& args);
 /// Runs an example program of examples/ (built into the build folder's examples/) with ARGS.
 CommandResult run_example(const std::string& name, const std::string& args = "");
 

@@ -31,7 +31,7 @@ std::string slurp(const fs::path& path) {
 }
 
 CommandResult cnn_cli(const std::string& args) {
-  return cnn::test::run_command(fmt::format("{}/cnn {}", CNN_BINARY_DIR, args));
+  return cnn::test::run_cnn(args);
 }
 
 size_t count(const std::string& text, const std::string& what) {

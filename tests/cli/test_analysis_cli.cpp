@@ -1,9 +1,6 @@
 // `cnn rf`, `cnn shape` and `cnn summary --format` as users run them: the course's figures in the output, the
 // formula filled in, one-line errors with exit code 1, and CSV / JSON / markdown that parse.
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -15,27 +12,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int code;  // exit status, or -signal when the process was killed
-  std::string out, err;
-};
+using Result = cnn::test::CommandResult;
 
-// Runs `cnn ARGS` from the build folder, capturing stdout and stderr separately.
-Result cnn_cli(const std::string& args) {
-  const std::string err_path = (fs::temp_directory_path() / fmt::format("cnn_test_acli_err_{}", ::getpid())).string();
-  FILE* pipe = popen(fmt::format("{}/cnn {} 2>{}", CNN_BINARY_DIR, args, err_path).c_str(), "r");
-  if (pipe == nullptr) return {-1000, "", "popen failed"};
-  Result r{0, "", ""};
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) r.out.append(buffer, n);
-  const int status = pclose(pipe);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-  std::ifstream in(err_path);
-  r.err.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  fs::remove(err_path);
-  return r;
-}
+Result cnn_cli(const std::string& args) { return cnn::test::run_cnn(args); }
 
 #define EXPECT_HAS(text, part) EXPECT_NE((text).find(part), std::string::npos) << (text)
 

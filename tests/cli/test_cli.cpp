@@ -2,10 +2,8 @@
 // data or flags (never a crash), and a tiny training run that writes metrics.json and model.safetensors.
 #include <cnn/data.h>
 #include <cnn/io.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -17,10 +15,7 @@ using namespace cnn;
 
 namespace {
 
-struct Result {
-  int code;  // exit status, or -signal when the process was killed
-  std::string out, err;
-};
+using Result = cnn::test::CommandResult;
 
 std::string temp_dir() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
@@ -35,22 +30,7 @@ std::string slurp(const std::string& path) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-// Runs `cnn ARGS` from the build folder, capturing stdout and stderr separately.
-Result cnn_cli(const std::string& args) {
-  const std::string err_path = (fs::temp_directory_path() / fmt::format("cnn_test_cli_err_{}", ::getpid())).string();
-  const std::string command = fmt::format("{}/cnn {} 2>{}", CNN_BINARY_DIR, args, err_path);
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return {-1000, "", "popen failed"};
-  Result r{0, "", ""};
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) r.out.append(buffer, n);
-  const int status = pclose(pipe);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-  r.err = slurp(err_path);
-  fs::remove(err_path);
-  return r;
-}
+Result cnn_cli(const std::string& args) { return cnn::test::run_cnn(args); }
 
 // MNIST-shaped IDX files: n train and n/2 test images of 28x28 whose label is drawn as a bright row band.
 void write_tiny_mnist(const std::string& dir, int64_t n) {

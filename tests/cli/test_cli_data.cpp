@@ -2,10 +2,8 @@
 // unreachable mirror (offline message), and per-channel statistics of generated CIFAR files. Not the library
 // parts (tests/data/test_download.cpp, test_cifar.cpp).
 #include <cnn/data.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -16,10 +14,7 @@ using namespace cnn;
 
 namespace {
 
-struct Result {
-  int code;
-  std::string out;  // stdout and stderr together
-};
+using Result = cnn::test::CommandResult;
 
 std::string temp_dir() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
@@ -29,17 +24,8 @@ std::string temp_dir() {
   return dir.string();
 }
 
-Result cnn_cli(const std::string& args) {
-  FILE* pipe = popen(fmt::format("{}/cnn {} 2>&1", CNN_BINARY_DIR, args).c_str(), "r");
-  if (pipe == nullptr) return {-1000, "popen failed"};
-  Result r{0, ""};
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) r.out.append(buffer, n);
-  const int status = pclose(pipe);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-  return r;
-}
+// Runs `cnn ARGS` with stdout and stderr together in `out`.
+Result cnn_cli(const std::string& args) { return cnn::test::run_cnn(args + " 2>&1"); }
 
 }  // namespace
 

@@ -39,9 +39,8 @@ class FinetuneCli : public ::testing::Test {
     ASSERT_EQ(pretrain_.code, 0) << pretrain_.out << pretrain_.err;
   }
   static test::CommandResult cnn(const std::string& args) {
-    return test::run_command(fmt::format("{}/cnn {} --dataset mnist --data-dir {} --threads 1 --workers 1 --quiet "
-                                         "--no-report --seed 3",
-                                         CNN_BINARY_DIR, args, test::mnist_dir()));
+    return test::run_cnn(fmt::format("{} --dataset mnist --data-dir {} --threads 1 --workers 1 --quiet --no-report --seed 3",
+                                     args, test::mnist_dir()));
   }
   static inline std::string dir_;
   static inline test::CommandResult pretrain_;
@@ -107,10 +106,9 @@ TEST_F(FinetuneCli, FreezeErrorsNameThePattern) {
 
 TEST_F(FinetuneCli, FeaturesAreTheLayerOutputs) {
   const std::string out = dir_ + "/feats.safetensors";
-  const auto r = test::run_command(
-      fmt::format("{}/cnn features {} --weights {}/pre/model.safetensors --layer classifier.0 --limit 20 "
-                  "--batch-size 8 --dataset mnist --data-dir {} --threads 1 --output {}",
-                  CNN_BINARY_DIR, kModel, dir_, test::mnist_dir(), out));
+  const auto r = test::run_cnn(fmt::format("features {} --weights {}/pre/model.safetensors --layer classifier.0 "
+                                           "--limit 20 --batch-size 8 --dataset mnist --data-dir {} --threads 1 --output {}",
+                                           kModel, dir_, test::mnist_dir(), out));
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("([16, 1, 1] per image) -> features [20, 16] and labels [20]"), std::string::npos) << r.out;
   const StateDict saved = load_safetensors(out);

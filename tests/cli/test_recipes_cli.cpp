@@ -20,10 +20,10 @@ const char* kFashion = "/usr/share/datasets/fashion-mnist";
 nlohmann::json run_recipe(const std::string& recipe, const std::string& extra, const std::string& expect_line) {
   const fs::path out = fs::temp_directory_path() / fmt::format("cnn_test_recipe_{}_{}", ::getpid(), recipe);
   fs::remove_all(out);
-  const auto r = test::run_command(fmt::format(
-      "{}/cnn train --config {}/recipes/{}.json {} --epochs 2 --train-subset 256 --threads 1 --workers 1 --quiet "
-      "--no-report --output {}",
-      CNN_BINARY_DIR, CNN_SOURCE_DIR, recipe, extra, out.string()));
+  const auto r = test::run_cnn(fmt::format(
+      "train --config {}/recipes/{}.json {} --epochs 2 --train-subset 256 --threads 1 --workers 1 --quiet --no-report "
+      "--output {}",
+      CNN_SOURCE_DIR, recipe, extra, out.string()));
   EXPECT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find(expect_line), std::string::npos) << r.out;
   std::ifstream in(out / "config.json");

@@ -3,10 +3,8 @@
 // Not the model zoo itself (tests/models/test_zoo.cpp).
 #include <cnn/io.h>
 #include <cnn/models.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -18,10 +16,7 @@ using namespace cnn;
 
 namespace {
 
-struct Result {
-  int code;  // exit status, or -signal when the process was killed
-  std::string out, err;
-};
+using Result = cnn::test::CommandResult;
 
 std::string temp_dir() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
@@ -31,22 +26,7 @@ std::string temp_dir() {
   return dir.string();
 }
 
-// Runs `cnn ARGS` from the build folder, capturing stdout and stderr separately.
-Result cnn_cli(const std::string& args) {
-  const std::string err_path = (fs::temp_directory_path() / fmt::format("cnn_test_run_err_{}", ::getpid())).string();
-  FILE* pipe = popen(fmt::format("{}/cnn {} 2>{}", CNN_BINARY_DIR, args, err_path).c_str(), "r");
-  if (pipe == nullptr) return {-1000, "", "popen failed"};
-  Result r{0, "", ""};
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) r.out.append(buffer, n);
-  const int status = pclose(pipe);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-  std::ifstream in(err_path);
-  r.err.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  fs::remove(err_path);
-  return r;
-}
+Result cnn_cli(const std::string& args) { return cnn::test::run_cnn(args); }
 
 const std::string kFixtures = CNN_FIXTURES_DIR;
 

@@ -2,10 +2,8 @@
 // steps on generated CIFAR-format files, --config with command-line overrides and the resolved config.json, resume
 // and eval through the CLI, and the NaN stop's one-line error.
 #include <cnn/data.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -17,10 +15,7 @@ using namespace cnn;
 
 namespace {
 
-struct Result {
-  int code;
-  std::string out, err;
-};
+using Result = cnn::test::CommandResult;
 
 std::string temp_dir() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
@@ -37,22 +32,9 @@ std::string slurp(const std::string& path) {
 
 nlohmann::json read_json(const std::string& path) { return nlohmann::json::parse(slurp(path)); }
 
-// Runs `cnn ARGS` from the build folder in the source folder (so recipes/ resolves), stdout and stderr apart.
+// Runs `cnn ARGS` in the source folder (so recipes/ resolves).
 Result cnn_cli(const std::string& args) {
-  const std::string err_path =
-      (fs::temp_directory_path() / fmt::format("cnn_test_train_cli_err_{}", ::getpid())).string();
-  const std::string command = fmt::format("cd {} && {}/cnn {} 2>{}", CNN_SOURCE_DIR, CNN_BINARY_DIR, args, err_path);
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return {-1000, "", "popen failed"};
-  Result r{0, "", ""};
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) r.out.append(buffer, n);
-  const int status = pclose(pipe);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-  r.err = slurp(err_path);
-  fs::remove(err_path);
-  return r;
+  return cnn::test::run_command(fmt::format("cd {} && {}/cnn {}", CNN_SOURCE_DIR, CNN_BINARY_DIR, args));
 }
 
 // CIFAR-10 binary files: 256 training images over data_batch_1..5 and 32 test images; class = a coloured stripe.

@@ -5,8 +5,6 @@
 #include <cnn/viz.h>
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -27,15 +25,7 @@ std::string slurp(const fs::path& p) {
   return s.str();
 }
 
-std::string run(const std::string& command) {
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return out;
-  std::array<char, 4096> buf{};
-  while (size_t n = fread(buf.data(), 1, buf.size(), pipe)) out.append(buf.data(), n);
-  pclose(pipe);
-  return out;
-}
+std::string run(const std::string& command) { return cnn::test::run_command(command).out; }
 
 // A run folder as cnn train leaves it: metrics.json (two epochs) and an untrained simplecnn's weights.
 fs::path make_run(const std::string& data_dir) {
