@@ -158,6 +158,20 @@ std::string mnist_dir() {
   return std::filesystem::exists(dir + "/train-images-idx3-ubyte.gz") ? dir : "";
 }
 
+std::string temp_dir(const std::string& prefix) {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    fmt::format("cnn_test_{}_{}_{}", prefix, info ? info->name() : "", ::getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
 CommandResult run_command(const std::string& command) {
   static int counter = 0;
   const std::filesystem::path err_path =
@@ -170,8 +184,7 @@ CommandResult run_command(const std::string& command) {
   while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) r.out.append(buffer, n);
   const int status = pclose(pipe);
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-  std::ifstream err(err_path, std::ios::binary);
-  r.err.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
+  r.err = slurp(err_path.string());
   std::filesystem::remove(err_path);
   return r;
 }

@@ -38,6 +38,11 @@ Tensor uniform(const Shape& shape, bool requires_grad = false);
 /// The MNIST folder from ../shared/data/mnist (or $CNN_SHARED_DIR/data/mnist); empty when absent.
 std::string mnist_dir();
 
+/// A fresh, empty folder for the running test: TMP/cnn_test_PREFIX_TESTNAME_PID.
+std::string temp_dir(const std::string& prefix);
+/// A whole file's bytes ("" when it cannot be read).
+std::string slurp(const std::string& path);
+
 /// What a finished child process left: its exit status (-signal when killed), stdout and stderr.
 struct CommandResult {
   int code;

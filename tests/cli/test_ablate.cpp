@@ -17,18 +17,9 @@ using cnn::test::CommandResult;
 
 namespace {
 
-fs::path temp_dir() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const fs::path dir = fs::temp_directory_path() / fmt::format("cnn_test_ablate_{}_{}", info->name(), ::getpid());
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path temp_dir() { return cnn::test::temp_dir("ablate"); }
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using cnn::test::slurp;
 
 CommandResult cnn_cli(const std::string& args) {
   return cnn::test::run_cnn(args);

@@ -16,13 +16,7 @@ namespace {
 
 using Result = cnn::test::CommandResult;
 
-std::string temp_dir() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  fs::path dir = fs::temp_directory_path() / fmt::format("cnn_test_cli_data_{}_{}", info->name(), ::getpid());
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir.string();
-}
+std::string temp_dir() { return cnn::test::temp_dir("cli_data"); }
 
 // Runs `cnn ARGS` with stdout and stderr together in `out`.
 Result cnn_cli(const std::string& args) { return cnn::test::run_cnn(args + " 2>&1"); }

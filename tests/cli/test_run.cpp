@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 
 #include "formula_weights.h"
 #include "test_util.h"
@@ -18,13 +17,7 @@ namespace {
 
 using Result = cnn::test::CommandResult;
 
-std::string temp_dir() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  fs::path dir = fs::temp_directory_path() / fmt::format("cnn_test_run_{}_{}", info->name(), ::getpid());
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir.string();
-}
+std::string temp_dir() { return cnn::test::temp_dir("run"); }
 
 Result cnn_cli(const std::string& args) { return cnn::test::run_cnn(args); }
 

@@ -13,13 +13,7 @@ using namespace cnn;
 
 namespace {
 
-std::string temp_dir() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  fs::path dir = fs::temp_directory_path() / fmt::format("cnn_test_cifar_{}_{}", info->name(), ::getpid());
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir.string();
-}
+std::string temp_dir() { return cnn::test::temp_dir("cifar"); }
 
 // Pixel byte of image `i` at (plane c, position p): recognisable from all three.
 uint8_t pixel(int64_t i, int64_t c, int64_t p) { return static_cast<uint8_t>((i * 31 + c * 80 + p) % 256); }

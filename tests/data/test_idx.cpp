@@ -13,13 +13,7 @@ using namespace cnn;
 namespace {
 
 // A fresh empty folder per test, under the system's temporary directory.
-std::string temp_dir() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  fs::path dir = fs::temp_directory_path() / fmt::format("cnn_test_idx_{}_{}", info->name(), ::getpid());
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir.string();
-}
+std::string temp_dir() { return cnn::test::temp_dir("idx"); }
 
 IdxArray images(int64_t n, int64_t h, int64_t w) {
   IdxArray a{{n, h, w}, {}};

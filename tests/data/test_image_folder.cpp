@@ -13,13 +13,7 @@ using namespace cnn;
 
 namespace {
 
-std::string temp_dir() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  fs::path dir = fs::temp_directory_path() / fmt::format("cnn_test_folder_{}_{}", info->name(), ::getpid());
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir.string();
-}
+std::string temp_dir() { return cnn::test::temp_dir("folder"); }
 
 // A smooth h x w RGB image tinted by `seed` (smooth, so JPEG keeps it within a few levels).
 Image gradient(int64_t h, int64_t w, int seed) {

@@ -22,13 +22,7 @@ namespace fs = std::filesystem;
 namespace cnn {
 namespace {
 
-std::string temp_dir() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  fs::path dir = fs::temp_directory_path() / fmt::format("cnn_test_fit_{}_{}", info->name(), ::getpid());
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir.string();
-}
+std::string temp_dir() { return cnn::test::temp_dir("fit"); }
 
 TEST(Metrics, TopKPerClassAndConfusion) {
   ClassificationMetrics m;

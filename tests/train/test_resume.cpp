@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 
 #include "synthetic.h"
 #include "test_util.h"
@@ -29,10 +28,7 @@ std::string temp_dir(const std::string& name) {
   return dir.string();
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+using cnn::test::slurp;
 
 struct StopAfter : Callback {
   int64_t epochs;

@@ -5,8 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "test_util.h"
 
@@ -15,19 +13,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path temp_dir() {
-  const fs::path dir = fs::temp_directory_path() / ("cnn_test_bar_chart_" +
-                                                    std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path temp_dir() { return cnn::test::temp_dir("bar_chart"); }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using cnn::test::slurp;
 
 const std::vector<viz::Bar> kBars{{"baseline", 86.1, 0.3, "baseline"},
                                   {"depth=2", 84.0, 0.5, "depth"},

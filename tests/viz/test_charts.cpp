@@ -6,8 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "test_util.h"
 
@@ -16,19 +14,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path temp_dir() {
-  const fs::path dir = fs::temp_directory_path() /
-                       ("cnn_test_viz_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path temp_dir() { return cnn::test::temp_dir("viz"); }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using cnn::test::slurp;
 
 void expect_png(const fs::path& p) {
   const std::string bytes = slurp(p);

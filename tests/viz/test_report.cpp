@@ -7,7 +7,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "test_util.h"
 
@@ -18,12 +17,7 @@ namespace fs = std::filesystem;
 
 const std::vector<std::string> kSections{"config", "summary", "curves", "filters", "confusion", "predictions", "saliency"};
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using cnn::test::slurp;
 
 std::string run(const std::string& command) { return cnn::test::run_command(command).out; }
 
