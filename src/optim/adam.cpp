@@ -2,89 +2,33 @@
 // Not AdamW (decoupled decay); not autograd: updates parameter data in place with flat float loops.
 #include <cnn/autograd.h>
 
-#include <algorithm>
-#include <cmath>
-
 #include "optim/update.h"
 
 namespace cnn {
-
-namespace {
-
-void check_options(const AdamOptions& o, size_t group) {
-  CNN_CHECK(o.lr >= 0.0, "Adam: invalid learning rate {} (group {})", o.lr, group);
-  CNN_CHECK(o.eps >= 0.0, "Adam: invalid epsilon value {} (group {})", o.eps, group);
-  CNN_CHECK(o.betas.first >= 0.0 && o.betas.first < 1.0, "Adam: invalid beta parameter at index 0: {} (group {})",
-            o.betas.first, group);
-  CNN_CHECK(o.betas.second >= 0.0 && o.betas.second < 1.0, "Adam: invalid beta parameter at index 1: {} (group {})",
-            o.betas.second, group);
-  CNN_CHECK(o.weight_decay >= 0.0, "Adam: invalid weight_decay value {} (group {})", o.weight_decay, group);
-}
-
-void check_all(const std::vector<ParamGroup<AdamOptions>>& groups) {
-  std::vector<std::vector<Tensor>> params;
-  for (size_t g = 0; g < groups.size(); ++g) {
-    check_options(groups[g].options, g);
-    params.push_back(groups[g].params);
-  }
-  optim_detail::check_params("Adam", params);
-}
-
-}  // namespace
 
 Adam::Adam(std::vector<Tensor> params, const AdamOptions& options)
     : Adam(std::vector<ParamGroup<AdamOptions>>{{std::move(params), options}}) {}
 
 Adam::Adam(std::vector<ParamGroup<AdamOptions>> groups) : OptimizerWithOptions(std::move(groups)) {
-  check_all(param_groups);
+  optim_detail::check_groups("Adam", param_groups, [](const AdamOptions& o, size_t g) {
+    optim_detail::check_adam_options("Adam", o, g);
+  });
 }
 
 void Adam::step() {
   NoGradGuard no_grad;
   for (const auto& group : param_groups) {
     const AdamOptions& o = group.options;
-    const auto [beta1, beta2] = o.betas;
-    const auto b1 = static_cast<float>(beta1), b2 = static_cast<float>(beta2);
-    const auto one_minus_b1 = static_cast<float>(1.0 - beta1), one_minus_b2 = static_cast<float>(1.0 - beta2);
-    const auto wd = static_cast<float>(o.weight_decay), eps = static_cast<float>(o.eps);
-    const float sign = o.maximize ? -1.0f : 1.0f;
-    for (const Tensor& p : group.params) {
-      if (!p.grad().defined()) continue;
-      const Tensor grad = optim_detail::aligned_like(p.grad(), p);
-      State& s = state_[p.impl()];
-      if (s.step == 0) {
-        s.exp_avg = zeros_like(p);
-        s.exp_avg_sq = zeros_like(p);
-        if (o.amsgrad) s.max_exp_avg_sq = zeros_like(p);
-      }
-      s.step += 1;
-      s.exp_avg = optim_detail::aligned_like(s.exp_avg, p);
-      s.exp_avg_sq = optim_detail::aligned_like(s.exp_avg_sq, p);
-      if (o.amsgrad) {
-        if (!s.max_exp_avg_sq.defined()) s.max_exp_avg_sq = zeros_like(p);
-        s.max_exp_avg_sq = optim_detail::aligned_like(s.max_exp_avg_sq, p);
-      }
-      const double bias_correction1 = 1.0 - std::pow(beta1, static_cast<double>(s.step));
-      const double bias_correction2 = 1.0 - std::pow(beta2, static_cast<double>(s.step));
-      const auto neg_step_size = static_cast<float>(-o.lr / bias_correction1);
-      const auto bc2_sqrt = static_cast<float>(std::sqrt(bias_correction2));
-      float* w = p.data<float>();
-      const float* g = grad.data<float>();
-      float* m = s.exp_avg.data<float>();
-      float* v = s.exp_avg_sq.data<float>();
-      float* vmax = o.amsgrad ? s.max_exp_avg_sq.data<float>() : nullptr;
-      const int64_t n = p.numel();
-#pragma omp parallel for simd if (n >= optim_detail::kParallelThreshold)
-      for (int64_t i = 0; i < n; ++i) {
-        const float d = sign * g[i] + wd * w[i];
-        m[i] = m[i] * b1 + one_minus_b1 * d;
-        v[i] = v[i] * b2 + one_minus_b2 * d * d;
-        float second = v[i];
-        if (vmax != nullptr) second = vmax[i] = std::max(vmax[i], v[i]);
-        const float denom = std::sqrt(second) / bc2_sqrt + eps;
-        w[i] += neg_step_size * (m[i] / denom);
-      }
-    }
+    const optim_detail::AdamStep step{.lr = o.lr,
+                                      .beta1 = o.betas.first,
+                                      .beta2 = o.betas.second,
+                                      .eps = o.eps,
+                                      .amsgrad = o.amsgrad,
+                                      .maximize = o.maximize,
+                                      .l2 = static_cast<float>(o.weight_decay),
+                                      .decoupled = 1.0f};
+    for (const Tensor& p : group.params)
+      if (p.grad().defined()) optim_detail::adam_update(p, state_[p.impl()], step);
   }
 }
 

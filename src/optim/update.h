@@ -38,6 +38,28 @@ StateDict adam_state_dict(const std::vector<Tensor>& params,
 std::unordered_map<const TensorImpl*, AdamState> load_adam_state(const char* optimizer, const StateDict& state,
                                                                  const std::vector<Tensor>& params);
 
+/// One step of Adam or AdamW on parameter p with gradient p.grad() (torch 1.13's single-tensor path):
+/// d = ±grad + l2 * w, then w *= decoupled, the moments, AMSGrad's max, and the bias-corrected update.
+/// Adam passes l2 = weight_decay and decoupled = 1; AdamW l2 = 0 and decoupled = 1 - lr * weight_decay.
+struct AdamStep {
+  double lr, beta1, beta2, eps;
+  bool amsgrad, maximize;
+  float l2, decoupled;
+};
+void adam_update(const Tensor& p, AdamState& s, const AdamStep& o);
+
+/// The option checks Adam and AdamW share (torch's messages), naming the optimiser and the group.
+template <class Options>
+void check_adam_options(const char* optimizer, const Options& o, size_t group) {
+  CNN_CHECK(o.lr >= 0.0, "{}: invalid learning rate {} (group {})", optimizer, o.lr, group);
+  CNN_CHECK(o.eps >= 0.0, "{}: invalid epsilon value {} (group {})", optimizer, o.eps, group);
+  CNN_CHECK(o.betas.first >= 0.0 && o.betas.first < 1.0, "{}: invalid beta parameter at index 0: {} (group {})",
+            optimizer, o.betas.first, group);
+  CNN_CHECK(o.betas.second >= 0.0 && o.betas.second < 1.0, "{}: invalid beta parameter at index 1: {} (group {})",
+            optimizer, o.betas.second, group);
+  CNN_CHECK(o.weight_decay >= 0.0, "{}: invalid weight_decay value {} (group {})", optimizer, o.weight_decay, group);
+}
+
 /// Checks the parameters of every group and each group's options with check(options, group index).
 template <class Options, class Check>
 void check_groups(const char* optimizer, const std::vector<ParamGroup<Options>>& groups, Check check) {
