@@ -36,8 +36,7 @@ void run_eval(const EvalArgs& a) {
   const int64_t classes = a.num_classes > 0 ? a.num_classes : static_cast<int64_t>(data.classes.size());
   CNN_CHECK(classes > 0, "eval: cannot tell the number of classes of {}\nHINT: pass --num-classes", a.dataset);
   ModulePtr model = create_with_weights(
-      a.model, {.num_classes = classes, .in_channels = data.raw_shape[0], .kwargs = parse_model_kwargs(a.model_kwargs)},
-      a.weights, "eval");
+      a.model, model_options(a.model, a.model_kwargs, classes, data.raw_shape), a.weights, "eval");
   CNN_CHECK(classifier_outputs(*model) == classes,
             "eval: the weights' classifier has {} classes, {} has {}\nHINT: pass --num-classes or the dataset the "
             "weights were trained on",

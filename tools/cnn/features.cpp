@@ -33,8 +33,7 @@ void run_features(const FeaturesArgs& a) {
   DataSplits data = open_eval_split(spec, a.augment, a.split == "train");
   const int64_t classes = a.num_classes > 0 ? a.num_classes : static_cast<int64_t>(data.classes.size());
   ModulePtr model = create_with_weights(
-      a.model, {.num_classes = classes, .in_channels = data.raw_shape[0], .kwargs = parse_model_kwargs(a.model_kwargs)},
-      a.weights, "features");
+      a.model, model_options(a.model, a.model_kwargs, classes, data.raw_shape), a.weights, "features");
   model->eval();
   const ModulePtr layer = model->get_submodule(a.layer);
   std::shared_ptr<const Dataset> images = data.test;

@@ -6,7 +6,16 @@
 #include <cnn/io.h>
 #include <fmt/format.h>
 
+#include "train_args.h"
+
 namespace cnn::cli {
+
+models::ModelOptions model_options(const std::string& model, const std::vector<std::string>& kwargs, int64_t classes,
+                                   const Shape& input) {
+  models::ModelOptions o{.num_classes = classes, .in_channels = input[0], .kwargs = parse_model_kwargs(kwargs)};
+  if (model == "plaincnn" && !o.kwargs.count("image_size")) o.kwargs["image_size"] = std::to_string(input[2]);
+  return o;
+}
 
 StateDict read_weights(const std::string& path) {
   const bool checkpoint = path.size() >= 5 && path.compare(path.size() - 5, 5, ".ckpt") == 0;

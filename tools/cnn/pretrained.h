@@ -5,8 +5,14 @@
 #include <cnn/models.h>
 
 #include <string>
+#include <vector>
 
 namespace cnn::cli {
+
+/// What `cnn train`, `eval`, `finetune` and `features` build `model` with: the dataset's classes and input
+/// channels, --model-kwargs, and for plaincnn the data's image size unless given (its flatten head depends on it).
+models::ModelOptions model_options(const std::string& model, const std::vector<std::string>& kwargs, int64_t classes,
+                                   const Shape& input);
 
 /// The weights of a .safetensors file, or the model part of a .ckpt checkpoint.
 StateDict read_weights(const std::string& path);

@@ -18,6 +18,7 @@
 
 #include "commands.h"
 #include "json_config.h"
+#include "pretrained.h"
 #include "progress.h"
 #include "train_args.h"
 #include "train_run.h"
@@ -61,12 +62,6 @@ std::unique_ptr<Optimizer> make_optimizer(const TrainArgs& a, const std::vector<
   return build_optimizer<Adam>(groups, AdamOptions{.lr = lr, .eps = a.opt_eps.value_or(1e-8), .weight_decay = wd});
 }
 
-models::ModelOptions model_options(const TrainArgs& a, int64_t classes, const Shape& input) {
-  models::ModelOptions o{.num_classes = classes, .in_channels = input[0], .kwargs = parse_model_kwargs(a.model_kwargs)};
-  if (a.model == "plaincnn" && !o.kwargs.count("image_size")) o.kwargs["image_size"] = std::to_string(input[2]);
-  return o;
-}
-
 namespace {
 
 std::string default_output(const TrainArgs& a) {
@@ -107,7 +102,7 @@ void run_train(TrainArgs a, const TrainSetup& setup) {
 
   const int64_t classes = a.num_classes > 0 ? a.num_classes : static_cast<int64_t>(data.classes.size());
   CNN_CHECK(classes > 0, "train: cannot tell the number of classes of {}\nHINT: pass --num-classes", a.dataset);
-  const models::ModelOptions options = model_options(a, classes, data.raw_shape);
+  const models::ModelOptions options = model_options(a.model, a.model_kwargs, classes, data.raw_shape);
   ModulePtr model = setup.model ? setup.model(a, options) : models::create(a.model, options);
   std::unique_ptr<Optimizer> optimizer =
       make_optimizer(a, setup.groups ? setup.groups(a, *model) : lr_groups(*model, a.resolved_lr()));

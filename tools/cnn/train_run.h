@@ -29,9 +29,6 @@ std::vector<LrGroup> lr_groups(const Module& model, double lr,
                                const std::function<bool(const std::string&)>& include = nullptr);
 /// --opt with its flags over these groups (empty groups dropped; throws when nothing is trainable).
 std::unique_ptr<Optimizer> make_optimizer(const TrainArgs& args, const std::vector<LrGroup>& groups);
-/// What the model is built with: the dataset's classes and channels, --model-kwargs (plaincnn's image_size from
-/// the data unless given).
-models::ModelOptions model_options(const TrainArgs& args, int64_t classes, const Shape& input);
 
 struct TrainSetup {
   std::string command = "train";  // how the first output line names the run
