@@ -13,6 +13,14 @@ std::string quoted_list(const std::vector<std::string>& keys) {
   return s;
 }
 
+// PyTorch's BatchNorm fills a missing num_batches_tracked with 0 (metadata-less dicts, e.g. safetensors files
+// saved without the buffer): the key is neither missing nor an error.
+bool is_batch_count(const std::string& name) {
+  const std::string leaf = "num_batches_tracked";
+  return name == leaf || (name.size() > leaf.size() && name.compare(name.size() - leaf.size() - 1, std::string::npos,
+                                                                    "." + leaf) == 0);
+}
+
 }  // namespace
 
 LoadResult Module::load_state_dict(const StateDict& state, bool strict) {
@@ -22,7 +30,7 @@ LoadResult Module::load_state_dict(const StateDict& state, bool strict) {
   for (const auto& [name, target] : own) {
     const Tensor* src = state.find(name);
     if (src == nullptr) {
-      result.missing_keys.push_back(name);
+      if (!is_batch_count(name)) result.missing_keys.push_back(name);
     } else if (!src->defined() || src->shape() != target.shape()) {
       mismatches.push_back(fmt::format(
           "size mismatch for {}: copying a param with shape {} from checkpoint, the shape in current model is {}.",
@@ -44,6 +52,7 @@ LoadResult Module::load_state_dict(const StateDict& state, bool strict) {
   NoGradGuard no_grad;
   for (const auto& [name, target] : own)
     if (const Tensor* src = state.find(name)) Tensor(target).copy_(*src);
+    else if (is_batch_count(name)) Tensor(target).zero_();
   return result;
 }
 

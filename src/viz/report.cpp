@@ -1,9 +1,10 @@
-// report.html for a training run: reads metrics.json and model.safetensors, draws every figure into
-// RUN_DIR/figures/ and embeds them base64 in one offline HTML page. Not the figures' drawing code.
+// report.html for a training run: rebuilds model and data from config.json (RunSpec), reads metrics.json, draws
+// every figure into RUN_DIR/figures/ and embeds them base64 in one offline HTML page. Not the figures' drawing code.
 #include <cnn/analysis.h>
 #include <cnn/data.h>
 #include <cnn/io.h>
 #include <cnn/models.h>
+#include <cnn/run_spec.h>
 #include <cnn/viz.h>
 #include <fmt/format.h>
 
@@ -96,14 +97,13 @@ std::string write_report(const std::string& run_dir, const ReportOptions& option
   const fs::path run(run_dir), dir = run / "figures";
   const json metrics = json::parse(read_file(run / "metrics.json"));
   const json config = metrics.value("config", json::object());
-  const std::string model_name = config.value("model", "simplecnn"), dataset = config.value("dataset", "mnist");
-  const DatasetInfo info = dataset_info(dataset);
-  auto test = load_dataset(dataset, config.value("data_dir", std::string()), false);
-  const Shape image = test->image_shape();
-  ModulePtr model = models::create(model_name, {.num_classes = static_cast<int64_t>(info.classes.size()),
-                                                .in_channels = image[0]});
-  load_state_dict_file(*model, (run / "model.safetensors").string());
-  model->eval();
+  const RunSpec spec = RunSpec::load(run_dir);
+  const std::string model_name = spec.model, dataset = spec.dataset;
+  auto test = spec.open_eval().test;
+  const Shape image = spec.input_shape();
+  const std::vector<std::string> classes = spec.class_names();
+  const int64_t class_count = spec.classes();
+  ModulePtr model = spec.load_model();
   fs::create_directories(dir);
 
   std::string html = fmt::format(
@@ -131,19 +131,19 @@ std::string write_report(const std::string& run_dir, const ReportOptions& option
               {.title = fmt::format("{} filters {}", conv, weight.shape()), .cell = 48});
   html += section("filters", "First-layer filters", img(dir / "filters.png", "filters"));
 
-  const auto counts = confusion_counts(*model, *test, static_cast<int64_t>(info.classes.size()), options.eval_samples);
-  save_confusion_matrix((dir / "confusion.png").string(), counts, info.classes,
+  const auto counts = confusion_counts(*model, *test, class_count, options.eval_samples);
+  save_confusion_matrix((dir / "confusion.png").string(), counts, classes,
                         fmt::format("Confusion matrix ({} test images)", std::min(options.eval_samples, test->size())));
   html += section("confusion", "Confusion matrix", img(dir / "confusion.png", "confusion matrix"));
 
   save_figure((dir / "predictions.png").string(),
-              {{.title = "", .panels = prediction_panels(*model, *test, info.classes, 16), .columns = 8}},
+              {{.title = "", .panels = prediction_panels(*model, *test, classes, 16), .columns = 8}},
               {.title = "Test samples: predicted / true (wrong in red)", .cell = 80});
   html += section("predictions", "Sample predictions", img(dir / "predictions.png", "predictions"));
 
   const std::string layer = gradcam_layer(*model, image);
   save_figure((dir / "explanations.png").string(),
-              {explanation_section(*model, *test, info.classes, layer, options.explain_samples)}, {.cell = 96});
+              {explanation_section(*model, *test, classes, layer, options.explain_samples)}, {.cell = 96});
   html += section("saliency", "Saliency and Grad-CAM",
                   fmt::format("<p>Saliency: |d score / d input| (max over channels); SmoothGrad: mean over 16 noisy "
                               "copies; Grad-CAM at layer <code>{}</code>, for the predicted class.</p>", layer) +

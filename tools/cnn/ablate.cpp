@@ -2,6 +2,7 @@
 // at a time or the full grid, configurations x seeds). Not the training processes (ablate_run.cpp) nor the mean ± std
 // table and chart (ablate_results.cpp).
 #include <cnn/analysis.h>
+#include <cnn/data_splits.h>
 #include <cnn/error.h>
 #include <cnn/models_plain.h>
 #include <fmt/format.h>
@@ -16,7 +17,6 @@
 
 #include "ablate.h"
 #include "commands.h"
-#include "data_setup.h"
 #include "json_config.h"
 #include "train_args.h"
 

@@ -1,4 +1,4 @@
-// `cnn eval`: a model's weights (model.safetensors or a .ckpt) on a dataset's test (or train) split: loss,
+// `cnn eval RUN` (or --model --weights): a model's weights on a dataset's test (or train) split: loss,
 // top-1/top-5, per-class accuracy and the confusion matrix. Not training (train.cpp).
 #include <cnn/backend.h>
 #include <cnn/checkpoint.h>
@@ -12,40 +12,36 @@
 #include <memory>
 
 #include "commands.h"
-#include "data_setup.h"
-#include "pretrained.h"
-#include "train_args.h"
+#include "run_source.h"
 
 namespace cnn::cli {
 
 namespace {
 
 struct EvalArgs {
-  std::vector<std::string> model_kwargs;
-  std::string model, weights, dataset = "mnist", data_dir, split = "test", backend;
-  int64_t num_classes = 0, batch_size = 256, workers = 2, max_classes_shown = 20;
+  RunSource source;
+  std::string split = "test", backend;
+  int64_t batch_size = 256, workers = 2, max_classes_shown = 20;
   int threads = 0;
-  AugmentArgs augment;
 };
 
 void run_eval(const EvalArgs& a) {
   if (!a.backend.empty()) set_backend(a.backend);
   if (a.threads > 0) set_num_threads(a.threads);
-  const DatasetSpec spec = parse_dataset(a.dataset, a.data_dir);
-  const DataSplits data = open_eval_split(spec, a.augment, a.split == "train");
-  const int64_t classes = a.num_classes > 0 ? a.num_classes : static_cast<int64_t>(data.classes.size());
-  CNN_CHECK(classes > 0, "eval: cannot tell the number of classes of {}\nHINT: pass --num-classes", a.dataset);
-  ModulePtr model = create_with_weights(
-      a.model, model_options(a.model, a.model_kwargs, classes, data.raw_shape), a.weights, "eval");
+  const RunSpec spec = resolve_run(a.source, "eval");
+  const DataSplits data = spec.open_eval(a.split == "train");
+  const int64_t classes = spec.num_classes > 0 ? spec.num_classes : static_cast<int64_t>(data.classes.size());
+  CNN_CHECK(classes > 0, "eval: cannot tell the number of classes of {}\nHINT: pass --num-classes", spec.dataset);
+  ModulePtr model = load_run_model(a.source, spec, "eval");
   CNN_CHECK(classifier_outputs(*model) == classes,
             "eval: the weights' classifier has {} classes, {} has {}\nHINT: pass --num-classes or the dataset the "
             "weights were trained on",
-            classifier_outputs(*model), a.dataset, classes);
+            classifier_outputs(*model), spec.dataset, classes);
   DataLoader loader(data.test, {.batch_size = a.batch_size, .seed = 0, .num_workers = a.workers});
   const EvalResult r = evaluate(*model, loader);
 
-  fmt::print("cnn eval: {} with {} on {} {} ({} images, {} classes)\n", a.model, a.weights, a.dataset, a.split,
-             r.samples, classes);
+  fmt::print("cnn eval: {} with {} on {} {} ({} images, {} classes)\n", spec.model, resolve_weights(a.source, spec),
+             spec.dataset, a.split, r.samples, classes);
   fmt::print("loss {:.4f}  top-1 {:.2f}%  top-5 {:.2f}%  ({:.1f} s)\n", r.loss, 100 * r.accuracy, 100 * r.top5,
              r.seconds);
   const std::vector<double> per_class = r.metrics.per_class_accuracy();
@@ -70,24 +66,11 @@ void run_eval(const EvalArgs& a) {
 void add_eval_command(CLI::App& app) {
   auto a = std::make_shared<EvalArgs>();
   CLI::App* cmd = app.add_subcommand("eval",
-                                     "Evaluate trained weights: loss, top-1/top-5, per-class accuracy and the "
-                                     "confusion matrix on a dataset's test split.");
-  cmd->add_option("--model", a->model, "Model name, as trained")->required()->check(CLI::IsMember(models::names()));
-  cmd->add_option("--model-kwargs", a->model_kwargs, "Model settings as trained (key=value items)");
-  cmd->add_option("--weights", a->weights, "model.safetensors, or a checkpoint (last.ckpt, best.ckpt)")
-      ->required()
-      ->check(CLI::ExistingFile);
-  cmd->add_option("--dataset", a->dataset, "Dataset: " + dataset_choices())->capture_default_str();
-  cmd->add_option("--data-dir", a->data_dir, "Folder with the dataset's files (default: as cnn train)");
+                                     "Evaluate a run (cnn eval RUN) or trained weights (--model, --weights): loss, "
+                                     "top-1/top-5, per-class accuracy and the confusion matrix on the test split.");
+  add_run_source(cmd, a->source);
   cmd->add_option("--split", a->split, "Which split to evaluate")
       ->check(CLI::IsMember({"test", "train"}))
-      ->capture_default_str();
-  cmd->add_option("--num-classes", a->num_classes, "Classes of the model's last layer (0: the dataset's)")
-      ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--img-size", a->augment.img_size, "Image side the model sees (0: the dataset's own)")
-      ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--crop-pct", a->augment.crop_pct, "Resize to img-size / crop-pct, then centre-crop")
-      ->check(CLI::Range(0.01, 1.0))
       ->capture_default_str();
   cmd->add_option("-b,--batch-size", a->batch_size, "Batch size")
       ->check(number_check("positive integer"))

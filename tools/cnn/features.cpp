@@ -11,29 +11,24 @@
 #include <memory>
 
 #include "commands.h"
-#include "data_setup.h"
-#include "pretrained.h"
-#include "train_args.h"
+#include "run_source.h"
 
 namespace cnn::cli {
 
 namespace {
 
 struct FeaturesArgs {
-  std::string model, weights, layer, output = "features.safetensors", dataset = "mnist", data_dir, split = "test";
-  std::vector<std::string> model_kwargs;
-  int64_t num_classes = 0, batch_size = 256, workers = 2, limit = 0;
+  RunSource source;
+  std::string layer, output = "features.safetensors", split = "test";
+  int64_t batch_size = 256, workers = 2, limit = 0;
   int threads = 0;
-  AugmentArgs augment;
 };
 
 void run_features(const FeaturesArgs& a) {
   if (a.threads > 0) set_num_threads(a.threads);
-  const DatasetSpec spec = parse_dataset(a.dataset, a.data_dir);
-  DataSplits data = open_eval_split(spec, a.augment, a.split == "train");
-  const int64_t classes = a.num_classes > 0 ? a.num_classes : static_cast<int64_t>(data.classes.size());
-  ModulePtr model = create_with_weights(
-      a.model, model_options(a.model, a.model_kwargs, classes, data.raw_shape), a.weights, "features");
+  const RunSpec spec = resolve_run(a.source, "features");
+  DataSplits data = spec.open_eval(a.split == "train");
+  ModulePtr model = load_run_model(a.source, spec, "features");
   model->eval();
   const ModulePtr layer = model->get_submodule(a.layer);
   std::shared_ptr<const Dataset> images = data.test;
@@ -57,12 +52,12 @@ void run_features(const FeaturesArgs& a) {
   hook.remove();
   const Tensor features = cat(batches, 0), targets = cat(labels, 0);
   save_safetensors(a.output, StateDict{{"features", features}, {"labels", targets}},
-                   {{"model", a.model}, {"weights", a.weights}, {"layer", a.layer}, {"dataset", a.dataset},
+                   {{"model", spec.model}, {"weights", resolve_weights(a.source, spec)}, {"layer", a.layer}, {"dataset", spec.dataset},
                     {"split", a.split}, {"layer_output_shape", per_image.str()}});
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   fmt::print("cnn features: {} {} images through {} up to {} ({} per image) -> features {} and labels {} in "
              "{:.1f} s; written to {}\n",
-             a.dataset, a.split, a.model, a.layer, per_image, features.shape(), targets.shape(), seconds, a.output);
+             spec.dataset, a.split, spec.model, a.layer, per_image, features.shape(), targets.shape(), seconds, a.output);
 }
 
 }  // namespace
@@ -71,24 +66,14 @@ void add_features_command(CLI::App& app) {
   auto a = std::make_shared<FeaturesArgs>();
   CLI::App* cmd = app.add_subcommand(
       "features",
-      "Feature extraction: run trained weights over a dataset split and save one layer's output per image "
+      "Feature extraction: run a trained run (cnn features RUN --layer L) over a dataset split and save one layer's output per image "
       "(flattened, as \"features\" [N, F]) with the labels (\"labels\" [N]) to a safetensors file.");
-  cmd->add_option("--model", a->model, "Model name, as trained")->required()->check(CLI::IsMember(models::names()));
-  cmd->add_option("--model-kwargs", a->model_kwargs, "Model settings as trained (key=value items)");
-  cmd->add_option("--weights", a->weights, "Trained weights: model.safetensors or a .ckpt")
-      ->required()
-      ->check(CLI::ExistingFile);
+  add_run_source(cmd, a->source);
   cmd->add_option("--layer", a->layer, "Dotted name of the layer whose output is saved (e.g. avgpool, features.7)")
       ->required();
   cmd->add_option("--output", a->output, "The safetensors file to write")->capture_default_str();
-  cmd->add_option("--dataset", a->dataset, "Dataset: " + dataset_choices())->capture_default_str();
-  cmd->add_option("--data-dir", a->data_dir, "Folder with the dataset's files (default as cnn train)");
   cmd->add_option("--split", a->split, "Which split")->check(CLI::IsMember({"train", "test"}))->capture_default_str();
   cmd->add_option("--limit", a->limit, "Only the first N images (0: all)")->check(CLI::NonNegativeNumber);
-  cmd->add_option("--num-classes", a->num_classes, "Classes the weights were trained with (0: the dataset's)")
-      ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--img-size", a->augment.img_size, "Image side the model sees (0: the dataset's own)")
-      ->check(CLI::NonNegativeNumber);
   cmd->add_option("-b,--batch-size", a->batch_size, "Images per forward pass")
       ->check(number_check("positive integer"))
       ->capture_default_str();

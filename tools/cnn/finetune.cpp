@@ -6,7 +6,6 @@
 
 #include "commands.h"
 #include "json_config.h"
-#include "pretrained.h"
 #include "train_args.h"
 #include "train_run.h"
 
@@ -15,6 +14,7 @@ namespace cnn::cli {
 namespace {
 
 struct FinetuneArgs {
+  std::string from;  // a run folder: its model, kwargs and model.safetensors
   std::string weights;
   std::string freeze = "backbone";
   std::optional<double> lr_head, lr_backbone;
@@ -25,7 +25,12 @@ struct FinetuneArgs {
 /// args.model with the pretrained weights, then a new classifier for the dataset (unless --keep-head) and
 /// frozen parts as --freeze says.
 ModulePtr pretrained_model(const FinetuneArgs& f, const TrainArgs& a, const models::ModelOptions& target) {
-  ModulePtr model = create_with_weights(a.model, target, f.weights, "finetune");
+  ModulePtr model;
+  try {
+    model = create_with_weights(a.model, target, f.weights);
+  } catch (const Error& e) {
+    throw Error(fmt::format("finetune: {}", e.what()));
+  }
   const std::string head = models::classifier_name(*model);
   const int64_t pretrained_classes = classifier_outputs(*model);
   CNN_CHECK(!f.keep_head || pretrained_classes == *target.num_classes,
@@ -59,12 +64,17 @@ void add_finetune_command(CLI::App& app) {
   auto f = std::make_shared<FinetuneArgs>();
   CLI::App* cmd = app.add_subcommand(
       "finetune",
-      "Transfer learning: cnn train from pretrained --weights, with a new classifier for the dataset's classes, "
+      "Transfer learning: cnn train from a pretrained run (--from RUN) or --weights, with a new classifier for the dataset's classes, "
       "a frozen backbone (or chosen modules) and separate learning rates for the head and the backbone. Takes "
       "every flag of cnn train.");
   add_train_flags(cmd, *args);
-  cmd->add_option("--weights", f->weights, "Pretrained weights: .safetensors (PyTorch state_dict names) or a .ckpt")
-      ->required()
+  cmd->add_option("--from", f->from,
+                  "A run folder to start from: its --model, --model-kwargs and model.safetensors (flags given here "
+                  "win)")
+      ->check(CLI::ExistingDirectory);
+  cmd->add_option("--weights", f->weights,
+                  "Pretrained weights: .safetensors (PyTorch state_dict names) or a .ckpt (default: FROM's "
+                  "model.safetensors)")
       ->check(CLI::ExistingFile);
   cmd->add_option("--freeze", f->freeze,
                   "What not to train: backbone (all but the classifier), none, or module paths / name globs "
@@ -80,12 +90,20 @@ void add_finetune_command(CLI::App& app) {
                 "Keep the pretrained classifier (it must have the dataset's classes) instead of a new one");
   cmd->callback([args, f, cmd] {
     if (!args->config.empty()) apply_json_config(*cmd, args->config);
+    if (!f->from.empty()) {
+      const RunSpec from = RunSpec::load(f->from);
+      if (cmd->count("--model") == 0) args->model = from.model;
+      if (cmd->count("--model-kwargs") == 0) args->model_kwargs = from.model_kwargs;
+      if (f->weights.empty()) f->weights = from.weights();
+    }
+    CNN_CHECK(!f->weights.empty(), "finetune: pass the pretrained weights: --from RUN or --weights FILE");
     auto optional = [](const std::optional<double>& v) { return v ? nlohmann::ordered_json(*v) : nullptr; };
     TrainSetup setup{
         .command = "finetune",
         .model = [f](const TrainArgs& a, const models::ModelOptions& o) { return pretrained_model(*f, a, o); },
         .groups = [f](const TrainArgs& a, const Module& m) { return discriminative_groups(*f, a, m); },
-        .extra_config = {{"weights", f->weights},
+        .extra_config = {{"from", f->from},
+                         {"weights", f->weights},
                          {"freeze", f->freeze},
                          {"lr_head", optional(f->lr_head)},
                          {"lr_backbone", optional(f->lr_backbone)},

@@ -1,11 +1,12 @@
-// `cnn run`: one eval-mode forward pass of a zoo model with weights from a safetensors file (e.g. written from a
-// PyTorch state_dict), on the tensor stored under "input"; the result goes under "output". Not training or eval.
+// `cnn run [RUN]`: one eval-mode forward pass of a run's model, or of a zoo model with weights from a safetensors
+// file (e.g. a PyTorch state_dict), on the tensor stored under "input"; the result goes under "output".
 #include <cnn/analysis.h>
 #include <cnn/autograd.h>
 #include <cnn/backend.h>
 #include <cnn/init.h>
 #include <cnn/io.h>
 #include <cnn/models.h>
+#include <cnn/run_spec.h>
 #include <fmt/format.h>
 
 #include <chrono>
@@ -18,7 +19,7 @@ namespace cnn::cli {
 namespace {
 
 struct RunArgs {
-  std::string model, weights, input, output, backend;
+  std::string run, model, weights, input, output, backend;
   int64_t num_classes = 0, in_chans = 0;
   double width_mult = 0;
   bool aux_logits = false, cifar_stem = false;
@@ -40,21 +41,38 @@ void run(const RunArgs& a) {
   if (!a.backend.empty()) set_backend(a.backend);
   if (a.threads > 0) set_num_threads(a.threads);
   models::ModelOptions options{.aux_logits = a.aux_logits, .cifar_stem = a.cifar_stem};
+  std::string name = a.model, weights = a.weights;
+  if (!a.run.empty()) {
+    const RunSpec spec = RunSpec::load(a.run);
+    options = spec.model_options();
+    if (name.empty()) name = spec.model;
+    if (weights.empty()) weights = spec.weights();
+  }
+  CNN_CHECK(!name.empty() && !weights.empty(), "run: pass a run folder (cnn run RUN --input ...) or --model and "
+            "--weights");
   if (a.num_classes > 0) options.num_classes = a.num_classes;
   if (a.in_chans > 0) options.in_channels = a.in_chans;
   if (a.width_mult > 0) options.width_mult = a.width_mult;
   ModulePtr model;
   {
     init::SkipInitGuard skip;  // every weight is loaded next (strict), so drawing random ones would be wasted time
-    model = models::create(a.model, options);
+    model = models::create(name, options);
   }
   try {
-    load_state_dict_file(*model, a.weights);
+    if (weights.size() >= 5 && weights.compare(weights.size() - 5, 5, ".ckpt") == 0) {
+      try {
+        model->load_state_dict(load_weights(weights));
+      } catch (const Error& e) {
+        throw Error(fmt::format("{}: {}", weights, e.what()));
+      }
+    } else {
+      load_state_dict_file(*model, weights);
+    }
   } catch (const Error& e) {
     const std::string what = e.what();  // without the library's HINT, which is about its strict=false
     throw Error(fmt::format("run: loading into {}: {}\nHINT: build the model the weights come from (--num-classes, "
                             "--in-chans, --width-mult, --aux-logits, --cifar-stem)",
-                            a.model, what.substr(0, what.find("\nHINT:"))));
+                            name, what.substr(0, what.find("\nHINT:"))));
   }
   model->eval();
   const Tensor x = read_input(a.input);
@@ -62,8 +80,8 @@ void run(const RunArgs& a) {
   const auto start = std::chrono::steady_clock::now();
   const Tensor y = (*model)(x);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  save_safetensors(a.output, StateDict{{"output", y.contiguous()}}, {{"model", a.model}});
-  fmt::print("cnn run: {} ({} parameters), input {} -> output {} in {:.3f} s; written to {}\n", a.model,
+  save_safetensors(a.output, StateDict{{"output", y.contiguous()}}, {{"model", name}});
+  fmt::print("cnn run: {} ({} parameters), input {} -> output {} in {:.3f} s; written to {}\n", name,
              with_thousands(model->num_parameters()), x.shape(), y.shape(), seconds, a.output);
 }
 
@@ -74,8 +92,11 @@ void add_run_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("run",
                                      "Run a model in eval mode on the tensor \"input\" of a safetensors file, with "
                                      "weights from a safetensors state_dict (strict), and save \"output\".");
-  cmd->add_option("--model", a->model, "Model name")->required()->check(CLI::IsMember(models::names()));
-  cmd->add_option("--weights", a->weights, "State dict as .safetensors (PyTorch's key names)")->required();
+  cmd->add_option("run", a->run, "A run folder written by cnn train: its model (with kwargs) and model.safetensors")
+      ->check(CLI::ExistingDirectory);
+  cmd->add_option("--model", a->model, "Model name (default: the run's)")->check(CLI::IsMember(models::names()));
+  cmd->add_option("--weights", a->weights,
+                  "State dict as .safetensors (PyTorch's key names) or a .ckpt (default: RUN/model.safetensors)");
   cmd->add_option("--input", a->input, "Safetensors file with a tensor \"input\" [N, C, H, W]")->required();
   cmd->add_option("--output", a->output, "Safetensors file to write, with the tensor \"output\"")->required();
   cmd->add_option("--num-classes", a->num_classes, "Classes of the final layer (default: the model's)")

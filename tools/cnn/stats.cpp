@@ -1,12 +1,12 @@
 // `cnn stats --dataset NAME`: per-channel mean and standard deviation of the training images in [0, 1], printed
 // ready for transforms.Normalize. Not a transform: it only reads the data (library's channel_stats).
 #include <cnn/data.h>
+#include <cnn/data_splits.h>
 #include <fmt/format.h>
 
 #include <thread>
 
 #include "commands.h"
-#include "data_setup.h"
 
 namespace cnn::cli {
 

@@ -18,7 +18,6 @@
 
 #include "commands.h"
 #include "json_config.h"
-#include "pretrained.h"
 #include "progress.h"
 #include "train_args.h"
 #include "train_run.h"
@@ -102,7 +101,9 @@ void run_train(TrainArgs a, const TrainSetup& setup) {
 
   const int64_t classes = a.num_classes > 0 ? a.num_classes : static_cast<int64_t>(data.classes.size());
   CNN_CHECK(classes > 0, "train: cannot tell the number of classes of {}\nHINT: pass --num-classes", a.dataset);
-  const models::ModelOptions options = model_options(a.model, a.model_kwargs, classes, data.raw_shape);
+  RunSpec spec_of_run = run_spec(a);
+  spec_of_run.num_classes = classes;
+  const models::ModelOptions options = spec_of_run.model_options();
   ModulePtr model = setup.model ? setup.model(a, options) : models::create(a.model, options);
   std::unique_ptr<Optimizer> optimizer =
       make_optimizer(a, setup.groups ? setup.groups(a, *model) : lr_groups(*model, a.resolved_lr()));
@@ -183,7 +184,12 @@ void run_train(TrainArgs a, const TrainSetup& setup) {
       "saved {0}/metrics.json, {0}/model.safetensors, {0}/last.ckpt, {0}/best.ckpt (epoch {1}) and "
       "{0}/config.json\n",
       a.output, result.best_epoch);
-  if (!a.no_report) fmt::print("wrote {}\n", viz::write_report(a.output));
+  if (a.no_report) return;
+  try {
+    fmt::print("wrote {}\n", viz::write_report(a.output));
+  } catch (const std::exception& e) {  // the training succeeded: a report that cannot be drawn is a warning
+    fmt::print(stderr, "cnn {}: warning: {}/report.html not written: {}\n", setup.command, a.output, e.what());
+  }
 }
 
 void add_train_command(CLI::App& app) {

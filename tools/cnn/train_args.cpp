@@ -9,15 +9,14 @@
 
 namespace cnn::cli {
 
-std::map<std::string, std::string> parse_model_kwargs(const std::vector<std::string>& items) {
-  std::map<std::string, std::string> out;
-  for (const std::string& item : items) {
-    const size_t eq = item.find('=');
-    CNN_CHECK(eq != std::string::npos && eq > 0,
-              "--model-kwargs: expected key=value items (e.g. depth=5), got \"{}\"", item);
-    out[item.substr(0, eq)] = item.substr(eq + 1);
-  }
-  return out;
+RunSpec run_spec(const TrainArgs& a) {
+  return {.dir = "",
+          .model = a.model,
+          .model_kwargs = a.model_kwargs,
+          .num_classes = a.num_classes,
+          .dataset = a.dataset,
+          .data_dir = a.data_dir,
+          .augment = a.augment};
 }
 
 double TrainArgs::resolved_lr() const { return lr.value_or(opt == "sgd" || opt == "rmsprop" ? 0.01 : 0.001); }

@@ -3,14 +3,15 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cnn/data_splits.h>
+#include <cnn/run_spec.h>
+
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "data_setup.h"
 
 namespace cnn::cli {
 
@@ -57,8 +58,8 @@ struct TrainArgs {
   double resolved_lr() const;
 };
 
-/// --model-kwargs items as a map (throws naming an item without '=').
-std::map<std::string, std::string> parse_model_kwargs(const std::vector<std::string>& items);
+/// The model and data settings as a run spec (what config.json gives back to eval, viz, report and features).
+RunSpec run_spec(const TrainArgs& args);
 
 /// Registers every flag of `cnn train` on cmd, bound to args.
 void add_train_flags(CLI::App* cmd, TrainArgs& args);

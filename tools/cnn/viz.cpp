@@ -6,6 +6,7 @@
 #include <cnn/viz.h>
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <sstream>
 
 #include "commands.h"
@@ -15,51 +16,41 @@ namespace cnn::cli {
 
 void add_viz_flags(CLI::App* cmd, VizArgs& a, const std::string& default_output, bool with_image) {
   a.output = default_output;
-  cmd->add_option("--model", a.model, "Model name")->check(CLI::IsMember(models::names()))->capture_default_str();
-  cmd->add_option("--weights", a.weights, "A model.safetensors written by cnn train (default: random initialisation)");
-  cmd->add_option("--dataset", a.dataset, "Dataset: its classes, channels and statistics, and the test samples")
-      ->check(CLI::IsMember(dataset_names()))
-      ->capture_default_str();
-  cmd->add_option("--data-dir", a.data_dir, "Folder with the dataset's IDX files (default: the dataset's)");
+  add_run_source(cmd, a.source, {.weights_required = false});
   if (with_image) {
     cmd->add_option("--index", a.index, "Test sample to explain")->check(CLI::NonNegativeNumber)->capture_default_str();
-    cmd->add_option("--image", a.image, "A PNG file to use instead of a test sample");
+    cmd->add_option("--image", a.image, "An image file (PNG, JPEG, BMP) to use instead of a test sample")
+        ->check(CLI::ExistingFile);
   }
   cmd->add_option("-o,--output", a.output, "Picture to write (.png or .svg)")->capture_default_str();
 }
 
-ModulePtr load_viz_model(const VizArgs& a, const std::string& weights) {
-  const DatasetInfo info = dataset_info(a.dataset);
-  const int64_t channels = load_dataset(a.dataset, a.data_dir, false)->image_shape()[0];
-  ModulePtr model =
-      models::create(a.model, {.num_classes = static_cast<int64_t>(info.classes.size()), .in_channels = channels});
-  if (!weights.empty()) load_state_dict_file(*model, weights);
-  model->eval();
-  return model;
+RunSpec VizArgs::spec() const {
+  RunSource s = source;
+  if (s.run.empty() && s.model.empty()) s.model = "simplecnn";
+  return resolve_run(s, "viz");
 }
 
-Example load_viz_image(const VizArgs& a) {
-  auto test = load_dataset(a.dataset, a.data_dir, false);
-  if (a.image.empty()) {
-    CNN_CHECK(a.index < test->size(), "viz: --index {} is past the {} test samples of {}", a.index, test->size(),
-              a.dataset);
-    return test->get(a.index);
-  }
-  const DatasetInfo info = dataset_info(a.dataset);
-  const Shape want = test->image_shape();
-  NoGradGuard no_grad;
-  Tensor x = viz::read_png(a.image);
-  if (want[0] == 1) x = mean(x, {0}, true);
-  if (x.size(1) != want[1] || x.size(2) != want[2])
-    x = interpolate(x.unsqueeze(0), {.size = Pair2{want[1], want[2]}, .mode = "bilinear", .align_corners = false})[0];
-  const auto channels = static_cast<size_t>(x.size(0));
-  CNN_CHECK(info.mean.size() == channels && info.std.size() == channels,
-            "viz: {} has statistics for {} channels, the image has {}", a.dataset, info.mean.size(), channels);
-  const Tensor m = from_vector(info.mean, {x.size(0), 1, 1}), s = from_vector(info.std, {x.size(0), 1, 1});
-  return {.image = ((x - m) / s).contiguous(), .label = -1};
+ModulePtr load_viz_model(const VizArgs& a, const RunSpec& spec, const std::string& weights) {
+  RunSource s = a.source;
+  if (!weights.empty()) s.weights = weights;
+  return load_run_model(s, spec, "viz", true);
 }
 
-std::vector<std::string> viz_classes(const VizArgs& a) { return dataset_info(a.dataset).classes; }
+Example load_viz_image(const VizArgs& a, const RunSpec& spec) {
+  if (!a.image.empty()) return {.image = spec.read_image(a.image), .label = -1};
+  auto test = spec.open_eval().test;
+  CNN_CHECK(a.index < test->size(), "viz: --index {} is past the {} test samples of {}", a.index, test->size(),
+            spec.dataset);
+  return test->get(a.index);
+}
+
+std::string weights_label(const std::string& weights) {
+  if (weights.empty()) return "untrained";
+  const std::filesystem::path p(weights);
+  const std::string run = p.parent_path().filename().string();
+  return p.filename() == "model.safetensors" && !run.empty() ? run : p.filename().string();
+}
 
 std::vector<int64_t> parse_ints(const std::string& text, const std::string& what) {
   std::vector<int64_t> out;
@@ -81,8 +72,8 @@ std::vector<int64_t> parse_ints(const std::string& text, const std::string& what
 }
 
 void add_viz_command(CLI::App& app) {
-  CLI::App* viz = app.add_subcommand("viz", "Pictures of a model: filters, feature maps, saliency, Grad-CAM, "
-                                            "receptive fields, and the course's convolution figures.");
+  CLI::App* viz = app.add_subcommand("viz", "Pictures of a run (cnn viz KIND RUN) or a model: filters, feature maps, "
+                                            "saliency, Grad-CAM, receptive fields, and the course's figures.");
   viz->require_subcommand(1);
   add_viz_model_commands(viz);
   add_viz_explain_commands(viz);

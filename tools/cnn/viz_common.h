@@ -9,27 +9,31 @@
 #include <string>
 #include <vector>
 
+#include "run_source.h"
+
 namespace cnn::cli {
 
 struct VizArgs {
-  std::string model = "simplecnn";
-  std::string weights{};
-  std::string dataset = "mnist";
-  std::string data_dir{};
-  std::string image{};  // a PNG file instead of a dataset sample
+  RunSource source;     // RUN, or --model --weights --dataset --data-dir (simplecnn on mnist by default)
+  std::string image{};  // an image file instead of a test sample
   int64_t index = 0;
   std::string output{};
+
+  /// The run's spec (or the one the flags describe), with the flags overriding the run's settings.
+  RunSpec spec() const;
 };
 
-/// Adds --model --weights --dataset --data-dir --index --image --output (default output: `default_output`).
+/// Adds RUN, --model --model-kwargs --num-classes --weights --dataset --data-dir --img-size --crop-pct, --index
+/// and --image (with_image) and --output (default: `default_output`).
 void add_viz_flags(CLI::App* cmd, VizArgs& a, const std::string& default_output, bool with_image = true);
-/// The model named by --model for --dataset's classes and channels, with --weights loaded when given (eval mode).
-ModulePtr load_viz_model(const VizArgs& a, const std::string& weights);
-/// The input image [C, H, W]: --image (grayscale when the dataset is, normalised with its statistics, resized to
-/// the model's input) or test sample --index of --dataset; label -1 for a file.
-Example load_viz_image(const VizArgs& a);
-/// The classes of --dataset.
-std::vector<std::string> viz_classes(const VizArgs& a);
+/// The run's model with `weights` (default: --weights, else RUN/model.safetensors, else the random
+/// initialisation), in eval mode.
+ModulePtr load_viz_model(const VizArgs& a, const RunSpec& spec, const std::string& weights = "");
+/// The input image [C, H, W] through the run's evaluation transform: --image (read as the model's channels) or
+/// test sample --index; label -1 for a file.
+Example load_viz_image(const VizArgs& a, const RunSpec& spec);
+/// A short name for the weights in titles: the run folder's name, else the file's name; "untrained" for none.
+std::string weights_label(const std::string& weights);
 /// "2,2,2" -> {2, 2, 2}; `what` names the flag in errors.
 std::vector<int64_t> parse_ints(const std::string& text, const std::string& what);
 

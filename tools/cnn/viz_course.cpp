@@ -20,7 +20,8 @@ struct AutoencoderArgs : VizArgs {
 };
 
 void run_autoencoder(const AutoencoderArgs& a) {
-  auto data = load_dataset(a.dataset, a.data_dir, true);
+  const DatasetSpec d = a.spec().data();
+  auto data = load_dataset(d.name, d.dir, true);
   const Shape s = data->image_shape();
   Tensor x = Tensor::empty({a.count, s[0], s[1], s[2]});
   for (int64_t i = 0; i < a.count; ++i) x[i].copy_(data->get(i).image);
@@ -36,7 +37,7 @@ void add_viz_course_commands(CLI::App* viz) {
                                                       "stride and dilation; output shapes in the titles.");
   add_viz_flags(conv, *c, "conv_params.png");
   conv->callback([c] {
-    viz::save_conv_params_figure(c->output, load_viz_image(*c).image);
+    viz::save_conv_params_figure(c->output, load_viz_image(*c, c->spec()).image);
     fmt::print("wrote {}\n", c->output);
   });
 

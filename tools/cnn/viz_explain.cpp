@@ -18,8 +18,7 @@ Tensor nonzero_mask(const Tensor& plane) {
   return from_vector(v, plane.shape());
 }
 
-std::string class_name(const VizArgs& a, int64_t c) {
-  const auto classes = viz_classes(a);
+std::string class_name(const std::vector<std::string>& classes, int64_t c) {
   return c >= 0 && c < static_cast<int64_t>(classes.size()) ? classes[c] : std::to_string(c);
 }
 
@@ -30,12 +29,14 @@ struct SaliencyArgs : VizArgs {
 };
 
 void run_saliency(const SaliencyArgs& a) {
-  ModulePtr model = load_viz_model(a, a.weights);
-  const Example e = load_viz_image(a);
+  const RunSpec spec = a.spec();
+  const std::vector<std::string> classes = spec.class_names();
+  ModulePtr model = load_viz_model(a, spec);
+  const Example e = load_viz_image(a, spec);
   const int64_t target = a.target >= 0 ? a.target : viz::predict(*model, e.image);
   const Tensor rgb = viz::to_rgb(e.image);
   const Tensor plain = viz::saliency(*model, e.image, {.target = target});
-  std::vector<viz::Panel> panels{{.rgb = rgb, .title = fmt::format("input\ntrue {}", e.label < 0 ? "?" : class_name(a, e.label))},
+  std::vector<viz::Panel> panels{{.rgb = rgb, .title = fmt::format("input\ntrue {}", e.label < 0 ? "?" : class_name(classes, e.label))},
                                  {.rgb = viz::colorize(plain, viz::Colormap::hot), .title = "|d score/d x|\n"}};
   if (a.smooth > 0) {
     const Tensor smooth = viz::saliency(*model, e.image, {.target = target, .samples = a.smooth, .noise = a.noise});
@@ -45,8 +46,8 @@ void run_saliency(const SaliencyArgs& a) {
   NoGradGuard no_grad;
   panels.push_back({.rgb = viz::overlay(rgb, plain / max(plain).item(), viz::Colormap::hot, 0.7), .title = "overlay\n"});
   viz::save_figure(a.output, {{.title = "", .panels = panels, .columns = 4}},
-                   {.title = fmt::format("{} saliency for class {}", a.model, class_name(a, target)), .cell = 160});
-  fmt::print("class {} ({}); wrote {}\n", target, class_name(a, target), a.output);
+                   {.title = fmt::format("{} saliency for class {}", spec.model, class_name(classes, target)), .cell = 160});
+  fmt::print("class {} ({}); wrote {}\n", target, class_name(classes, target), a.output);
 }
 
 struct GradCamArgs : VizArgs {
@@ -56,16 +57,18 @@ struct GradCamArgs : VizArgs {
 };
 
 void run_gradcam(const GradCamArgs& a) {
-  ModulePtr model = load_viz_model(a, a.weights);
   CNN_CHECK(a.image.empty() || a.count == 1, "viz gradcam: --count needs test samples, not --image");
-  const Example first = load_viz_image(a);
+  const RunSpec spec = a.spec();
+  const std::vector<std::string> classes = spec.class_names();
+  ModulePtr model = load_viz_model(a, spec);
+  const Example first = load_viz_image(a, spec);
   const std::string layer = a.layer.empty() ? viz::gradcam_layer(*model, first.image.shape()) : a.layer;
   std::vector<viz::Panel> panels;
   double mass = 0;
   for (int64_t i = 0; i < a.count; ++i) {
     VizArgs one = a;
     one.index = a.index + i;
-    const Example e = i == 0 ? first : load_viz_image(one);
+    const Example e = i == 0 ? first : load_viz_image(one, spec);
     const viz::GradCam cam = viz::gradcam(*model, layer, e.image, a.target);
     // The digit's bounding box: pixels brighter than the background (the image's minimum) by 1% of the range.
     const Tensor plane = e.image[0];
@@ -75,15 +78,15 @@ void run_gradcam(const GradCamArgs& a) {
     mass += inside;
     if (i < 8) {
       const Tensor rgb = viz::to_rgb(e.image);
-      panels.push_back({.rgb = rgb, .title = fmt::format("#{} true {}", one.index, e.label < 0 ? "?" : class_name(a, e.label))});
+      panels.push_back({.rgb = rgb, .title = fmt::format("#{} true {}", one.index, e.label < 0 ? "?" : class_name(classes, e.label))});
       panels.push_back({.rgb = viz::overlay(rgb, cam.heatmap, viz::Colormap::hot, 0.7),
-                        .title = fmt::format("{}: {:.0f}% in box", class_name(a, cam.target), 100 * inside),
+                        .title = fmt::format("{}: {:.0f}% in box", class_name(classes, cam.target), 100 * inside),
                         .boxes = {{.top = static_cast<double>(box.top), .left = static_cast<double>(box.left),
                                    .height = static_cast<double>(box.height), .width = static_cast<double>(box.width)}}});
     }
   }
   viz::save_figure(a.output, {{.title = "", .panels = panels, .columns = 4}},
-                   {.title = fmt::format("{} Grad-CAM at {} (box: the digit's bounding box)", a.model, layer), .cell = 140});
+                   {.title = fmt::format("{} Grad-CAM at {} (box: the digit's bounding box)", spec.model, layer), .cell = 140});
   fmt::print("Grad-CAM at {}: {:.1f}% of the mass inside the digit's bounding box (mean over {} image{}); wrote {}\n",
              layer, 100 * mass / static_cast<double>(a.count), a.count, a.count == 1 ? "" : "s", a.output);
 }
@@ -131,11 +134,12 @@ viz::Section rf_section(Module& model, const std::string& title, const Shape& in
 void run_rf(const RfArgs& a) {
   std::vector<viz::Section> sections;
   if (a.dilations.empty()) {
-    ModulePtr model = load_viz_model(a, a.weights);
-    const Shape input = a.input.empty()
-                            ? models::default_input_shape(a.model, {.in_channels = load_dataset(a.dataset, a.data_dir, false)->image_shape()[0]})
-                            : Shape(parse_ints(a.input, "--input"));
-    sections.push_back(rf_section(*model, fmt::format("{}{}", a.model, a.layer.empty() ? "" : " " + a.layer), input,
+    const RunSpec spec = a.spec();
+    ModulePtr model = load_viz_model(a, spec);
+    const Shape input = !a.input.empty()       ? Shape(parse_ints(a.input, "--input"))
+                        : a.source.run.empty() ? models::default_input_shape(spec.model, spec.model_options())
+                                               : spec.input_shape();
+    sections.push_back(rf_section(*model, fmt::format("{}{}", spec.model, a.layer.empty() ? "" : " " + a.layer), input,
                                   a.position, a.layer));
   } else {
     const Shape input = a.input.empty() ? Shape{1, 32, 32} : Shape(parse_ints(a.input, "--input"));

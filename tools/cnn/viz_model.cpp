@@ -6,6 +6,8 @@
 #include <cnn/viz.h>
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "viz_common.h"
 
 namespace cnn::cli {
@@ -19,29 +21,38 @@ struct FilterArgs : VizArgs {
   int64_t in_channels = 1;
 };
 
-viz::Section filter_section(const VizArgs& a, const std::string& weights, const std::string& wanted_layer,
-                            int64_t in_channels) {
-  ModulePtr model = load_viz_model(a, weights);
-  const Shape input = models::default_input_shape(a.model, {.in_channels = load_dataset(a.dataset, a.data_dir, false)->image_shape()[0]});
-  const std::string layer = wanted_layer.empty() ? viz::first_conv_layer(*model, input) : wanted_layer;
+viz::Section filter_section(const RunSpec& spec, ModulePtr model, const std::string& weights,
+                            const std::string& wanted_layer, int64_t in_channels) {
+  const std::string layer = wanted_layer.empty() ? viz::first_conv_layer(*model, spec.input_shape()) : wanted_layer;
   auto* conv = dynamic_cast<Conv2d*>(&viz::find_module(*model, layer));
   CNN_CHECK(conv != nullptr, "viz filters: layer '{}' is a {}, not a Conv2d", layer,
             viz::find_module(*model, layer).type_name());
   const Tensor& w = conv->weight;
-  return {.title = fmt::format("{} {} {} ({})", a.dataset, layer, w.shape(), weights.empty() ? "untrained" : weights),
+  return {.title = fmt::format("{} on {}: {} {}", weights_label(weights), spec.dataset, layer, w.shape()),
           .panels = viz::filter_panels(w, 64, in_channels),
           .columns = w.size(1) == 3 || in_channels == 1 ? 8 : in_channels};
 }
 
-void run_filters(const FilterArgs& a) {
-  std::vector<viz::Section> sections{filter_section(a, a.weights, a.layer, a.in_channels)};
-  if (!a.compare.empty()) {
-    VizArgs other = a;
-    if (!a.compare_dataset.empty()) other.dataset = a.compare_dataset;
-    sections.push_back(filter_section(other, a.compare, a.layer, a.in_channels));
+// The second panel of --compare: a run folder (its own model and dataset) or a weights file for the same model.
+viz::Section compare_section(const FilterArgs& a, const RunSpec& first) {
+  if (std::filesystem::is_directory(a.compare)) {
+    RunSource other;
+    other.run = a.compare;
+    const RunSpec spec = resolve_run(other, "viz filters");
+    return filter_section(spec, load_run_model(other, spec, "viz filters"), spec.weights(), a.layer, a.in_channels);
   }
+  RunSpec spec = first;
+  if (!a.compare_dataset.empty()) spec.dataset = a.compare_dataset, spec.data_dir.clear();
+  return filter_section(spec, load_viz_model(a, spec, a.compare), a.compare, a.layer, a.in_channels);
+}
+
+void run_filters(const FilterArgs& a) {
+  const RunSpec spec = a.spec();
+  const std::string weights = resolve_weights(a.source, spec);
+  std::vector<viz::Section> sections{filter_section(spec, load_viz_model(a, spec), weights, a.layer, a.in_channels)};
+  if (!a.compare.empty()) sections.push_back(compare_section(a, spec));
   viz::save_figure(a.output, sections,
-                   {.title = fmt::format("{} filters, each normalised to its own range", a.model), .cell = 40,
+                   {.title = fmt::format("{} filters, each normalised to its own range", spec.model), .cell = 40,
                     .side_by_side = true});
   fmt::print("wrote {}\n", a.output);
 }
@@ -52,8 +63,9 @@ struct FeatureArgs : VizArgs {
 };
 
 void run_features(const FeatureArgs& a) {
-  ModulePtr model = load_viz_model(a, a.weights);
-  const Example e = load_viz_image(a);
+  const RunSpec spec = a.spec();
+  ModulePtr model = load_viz_model(a, spec);
+  const Example e = load_viz_image(a, spec);
   std::vector<std::string> layers;
   std::stringstream ss(a.layers);
   for (std::string item; std::getline(ss, item, ',');) layers.push_back(item);
@@ -61,14 +73,14 @@ void run_features(const FeatureArgs& a) {
     for (const auto& [name, shape] : viz::layer_calls(*model, e.image.unsqueeze(0)))
       if (dynamic_cast<Conv2d*>(&viz::find_module(*model, name))) layers.push_back(name);
   std::vector<viz::Section> sections{{.title = fmt::format("input {}", e.image.shape()),
-                                      .panels = {{.rgb = viz::to_rgb(e.image), .title = a.image.empty() ? fmt::format("test #{}", a.index) : a.image}},
+                                      .panels = {{.rgb = viz::to_rgb(e.image), .title = a.image.empty() ? fmt::format("test #{}", a.index) : std::filesystem::path(a.image).filename().string()}},
                                       .columns = 1}};
   for (const std::string& layer : layers) {
     NoGradGuard no_grad;
     const Tensor act = viz::forward_capture(*model, layer, e.image.unsqueeze(0)).first;
     sections.push_back(viz::feature_section(layer, act, a.max_channels));
   }
-  viz::save_figure(a.output, sections, {.title = fmt::format("{} feature maps (viridis, per-map range)", a.model), .cell = 64});
+  viz::save_figure(a.output, sections, {.title = fmt::format("{} feature maps (viridis, per-map range)", spec.model), .cell = 64});
   fmt::print("wrote {}\n", a.output);
 }
 
@@ -80,8 +92,10 @@ void add_viz_model_commands(CLI::App* viz) {
                                                      "RGB for 3-channel filters), normalised per filter.");
   add_viz_flags(filters, *f, "filters.png", false);
   filters->add_option("--layer", f->layer, "Conv2d layer (default: the first one)");
-  filters->add_option("--compare", f->compare, "Second weights file, drawn beside the first (same --model)");
-  filters->add_option("--compare-dataset", f->compare_dataset, "Dataset the --compare weights were trained on")
+  filters->add_option("--compare", f->compare,
+                      "A second run folder (its own model and dataset), or weights file of the same model, drawn "
+                      "beside the first");
+  filters->add_option("--compare-dataset", f->compare_dataset, "Dataset a --compare weights file was trained on")
       ->check(CLI::IsMember(dataset_names()));
   filters->add_option("--in-channels", f->in_channels, "Input channels shown per filter (non-RGB)")
       ->check(CLI::PositiveNumber)

@@ -1,11 +1,11 @@
-// --dataset parsing and train/val/test datasets with timm-style transforms (see data_setup.h).
-#include "data_setup.h"
+// Dataset names and train/val/test datasets with timm-style transforms (see data_splits.h).
+#include <cnn/data_splits.h>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
-namespace cnn::cli {
+namespace cnn {
 
 DatasetSpec parse_dataset(const std::string& dataset, const std::string& data_dir) {
   const std::string prefix = "folder:";
@@ -96,4 +96,21 @@ DataSplits open_eval_split(const DatasetSpec& spec, const AugmentArgs& augment, 
   return s;
 }
 
-}  // namespace cnn::cli
+Shape input_shape(const DatasetSpec& spec, const AugmentArgs& augment) {
+  return shapes(dataset_info(spec.name), augment).second;
+}
+
+std::shared_ptr<const Transform> eval_transform(const DatasetSpec& spec, const AugmentArgs& augment) {
+  const DatasetInfo info = dataset_info(spec.name);
+  return transforms::create_transform(transform_config(info, augment, false), shapes(info, augment).first);
+}
+
+std::shared_ptr<const Transform> file_transform(const DatasetSpec& spec, const AugmentArgs& augment,
+                                                const Shape& file_shape) {
+  const DatasetInfo info = dataset_info(spec.name);
+  AugmentArgs sized = augment;
+  sized.img_size = shapes(info, augment).second[2];
+  return transforms::create_transform(transform_config(info, sized, false), file_shape);
+}
+
+}  // namespace cnn

@@ -1,14 +1,15 @@
-// The data side shared by `cnn train` and `cnn eval`: --dataset names (folder:PATH too), transforms from the
-// timm-style flags, the optional validation split, and loaders. Not the readers or transforms (library's data.h).
+// The data side of a training run: dataset names (folder:PATH too), the timm-style augmentation settings that
+// shape the transforms, and the train / validation / test splits. Not the readers or transforms (data.h).
 #pragma once
 
 #include <cnn/data.h>
+#include <cnn/dataset.h>
 
 #include <memory>
 #include <string>
 #include <vector>
 
-namespace cnn::cli {
+namespace cnn {
 
 /// --dataset NAME or folder:PATH (an image folder at PATH, as imagefolder with --data-dir PATH).
 struct DatasetSpec {
@@ -20,7 +21,7 @@ DatasetSpec parse_dataset(const std::string& dataset, const std::string& data_di
 std::string dataset_choices();
 
 /// The augmentation and evaluation settings of timm's train.py that shape the transforms.
-struct AugmentArgs {
+struct AugmentArgs {  // cnn train's --img-size --hflip --crop-pct --color-jitter --reprob --rotate --crop-pad
   int64_t img_size = 0;  // 0: the dataset's own size
   double hflip = 0.0, crop_pct = 1.0, color_jitter = 0.0, reprob = 0.0, rotate = 0.0;
   int64_t crop_pad = 0;
@@ -42,4 +43,14 @@ DataSplits open_splits(const DatasetSpec& spec, const AugmentArgs& augment, doub
 /// Only the test split (or the train split), with the evaluation transform: what `cnn eval` reads.
 DataSplits open_eval_split(const DatasetSpec& spec, const AugmentArgs& augment, bool train_split);
 
-}  // namespace cnn::cli
+/// The model's input [C, H, W] for a dataset under these settings, without reading any data (image folders: 3
+/// channels at img_size).
+Shape input_shape(const DatasetSpec& spec, const AugmentArgs& augment);
+/// The evaluation transform (resize, centre crop, ToTensor, Normalize) for a dataset under these settings.
+std::shared_ptr<const Transform> eval_transform(const DatasetSpec& spec, const AugmentArgs& augment);
+/// The evaluation transform for an image file of shape file_shape [C, H, W] (any size): resized and centre-cropped
+/// to the model's input, then normalised as the dataset's images are.
+std::shared_ptr<const Transform> file_transform(const DatasetSpec& spec, const AugmentArgs& augment,
+                                                const Shape& file_shape);
+
+}  // namespace cnn
