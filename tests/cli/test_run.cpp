@@ -84,6 +84,27 @@ TEST(CliRun, StrictLoadingListsEveryMismatch) {
   EXPECT_FALSE(fs::exists(dir + "/y.safetensors"));
 }
 
+// Many published safetensors files are torchvision state_dicts saved without num_batches_tracked; PyTorch's
+// load_state_dict(strict=True) fills the missing counters with 0, and so does cnnkit. Expected: torchvision's
+// resnet18 output for formula weights (tests/fixtures/gen_zoo.py).
+TEST(CliRun, TorchvisionResnet18WithoutBatchCountsGivesTorchvisionsOutput) {
+  const std::string dir = temp_dir();
+  ModulePtr model = models::create("resnet18", {.num_classes = 10});
+  test::fill_formula(*model);
+  StateDict without;
+  for (const auto& [name, t] : model->state_dict())
+    if (!name.ends_with("num_batches_tracked")) without.insert(name, t);
+  ASSERT_EQ(model->state_dict().size() - without.size(), 20u);  // 20 batch-norm layers
+  save_safetensors(dir + "/w.safetensors", without);
+  save_safetensors(dir + "/x.safetensors", {{"input", test::formula_input({1, 3, 32, 32})}});
+  const Result r = cnn_cli(fmt::format("run --model resnet18 --num-classes 10 --weights {0}/w.safetensors --input "
+                                       "{0}/x.safetensors --output {0}/y.safetensors",
+                                       dir));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const Tensor expected = test::fixture("zoo", "parity_resnet18", "output");
+  EXPECT_LE(test::max_relative_diff(*load_safetensors(dir + "/y.safetensors").find("output"), expected), 1e-4);
+}
+
 TEST(CliRun, InputErrorsNameTheFileAndKeys) {
   const std::string dir = temp_dir();
   save_state_dict(*models::create("simplecnn_cifar"), dir + "/w.safetensors");

@@ -186,6 +186,20 @@ TEST(Module, LoadStateDictReportsEveryProblem) {
   EXPECT_THROW(b.load_state_dict(state, false), Error);  // shape mismatches throw even when not strict
 }
 
+TEST(Module, MissingBatchCountsLoadAsZeroAsInPyTorch) {
+  Block a, b;
+  a.bn1->running_mean.fill_(0.25);
+  b.bn1->num_batches_tracked.fill_(9);
+  StateDict state = a.state_dict();
+  state.erase("bn1.num_batches_tracked");
+  const LoadResult r = b.load_state_dict(state);
+  EXPECT_TRUE(r.missing_keys.empty()) << r.missing_keys.front();
+  EXPECT_EQ(b.bn1->num_batches_tracked.item(), 0);
+  EXPECT_EQ(b.bn1->running_mean.to_vector<float>(), std::vector<float>(b.bn1->running_mean.numel(), 0.25f));
+  state.erase("bn1.running_mean");  // only the counter may be absent
+  EXPECT_THROW(b.load_state_dict(state), Error);
+}
+
 TEST(Module, TrainEvalRecurse) {
   Block b;
   EXPECT_TRUE(b.is_training() && b.features->at<ReLU>(1)->is_training());

@@ -1,5 +1,6 @@
 // `cnn viz`: the command group and what its subcommands share (model, weights, image). Not the subcommands
 // (viz_model.cpp: filters, features; viz_explain.cpp: saliency, gradcam, rf; viz_course.cpp: course figures).
+#include <cnn/backend.h>
 #include <cnn/io.h>
 #include <cnn/models.h>
 #include <cnn/ops.h>
@@ -23,6 +24,13 @@ void add_viz_flags(CLI::App* cmd, VizArgs& a, const std::string& default_output,
         ->check(CLI::ExistingFile);
   }
   cmd->add_option("-o,--output", a.output, "Picture to write (.png or .svg)")->capture_default_str();
+  add_threads_flag(cmd);
+}
+
+void add_threads_flag(CLI::App* cmd) {
+  cmd->add_option_function<int>(
+         "--threads", [](int n) { set_num_threads(n); }, "CPU threads (default: all cores, or OMP_NUM_THREADS)")
+      ->check(CLI::Range(1, 4096));
 }
 
 RunSpec VizArgs::spec() const {
@@ -87,6 +95,7 @@ void add_report_command(CLI::App& app) {
   cmd->add_option("run_dir", *run_dir, "A folder written by cnn train (metrics.json, model.safetensors)")
       ->required()
       ->check(CLI::ExistingDirectory);
+  add_threads_flag(cmd);
   cmd->callback([run_dir] { fmt::print("wrote {}\n", viz::write_report(*run_dir)); });
 }
 

@@ -34,6 +34,8 @@ ModulePtr load_viz_model(const VizArgs& a, const RunSpec& spec, const std::strin
 Example load_viz_image(const VizArgs& a, const RunSpec& spec);
 /// A short name for the weights in titles: the run folder's name, else the file's name; "untrained" for none.
 std::string weights_label(const std::string& weights);
+/// --threads N, applied as soon as it is parsed.
+void add_threads_flag(CLI::App* cmd);
 /// "2,2,2" -> {2, 2, 2}; `what` names the flag in errors.
 std::vector<int64_t> parse_ints(const std::string& text, const std::string& what);
 
