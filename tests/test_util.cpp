@@ -189,6 +189,16 @@ CommandResult run_command(const std::string& command) {
   return r;
 }
 
+std::string error_message(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected a cnn::Error";
+  return "";
+}
+
 CommandResult run_cnn(const std::string& args) { return run_command(fmt::format("{}/cnn {}", CNN_BINARY_DIR, args)); }
 
 CommandResult run_example(const std::string& name, const std::string& args) {

@@ -32,6 +32,9 @@ Tensor fixture(const std::string& file, const std::string& case_name, const std:
 /// A scalar option stored in a fixture case ({"case": {"key": number}}).
 double fixture_value(const std::string& file, const std::string& case_name, const std::string& key);
 
+/// The message of the cnn::Error that f throws (a test failure when it throws none).
+std::string error_message(const std::function<void()>& f);
+
 /// Random float tensor with values in [-1, 1) (seeded by the caller through manual_seed).
 Tensor uniform(const Shape& shape, bool requires_grad = false);
 

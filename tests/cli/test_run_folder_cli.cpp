@@ -58,32 +58,32 @@ void write_image_folder(const std::string& root) {
     }
 }
 
+// CTest runs each test in its own process, so each test trains only its own run (a few seconds), once.
 class RunFolderCli : public ::testing::TestWithParam<RunCase> {
  protected:
   static void SetUpTestSuite() {
-    if (test::mnist_dir().empty()) return;
     root_ = (fs::temp_directory_path() / fmt::format("cnn_test_run_folder_{}", ::getpid())).string();
     fs::remove_all(root_);
-    write_image_folder(root_ + "/images");
-    for (const RunCase& c : run_cases()) {
-      std::string flags = std::regex_replace(c.train_flags, std::regex("\\{mnist\\}"), test::mnist_dir());
-      flags = std::regex_replace(flags, std::regex("\\{root\\}"), root_);
-      trained_[c.name] = cnn(fmt::format("train {} --epochs 1 --batch-size 32 --seed 3 --output {}", flags, run(c)));
-    }
   }
   static void TearDownTestSuite() {
     if (!root_.empty()) fs::remove_all(root_);
   }
   void SetUp() override {
     if (test::mnist_dir().empty()) GTEST_SKIP() << "no MNIST at ../shared/data/mnist";
-    const test::CommandResult& t = trained_[GetParam().name];
+    const RunCase& c = GetParam();
+    if (!trained_.contains(c.name)) {
+      if (!fs::exists(root_ + "/images")) write_image_folder(root_ + "/images");
+      std::string flags = std::regex_replace(c.train_flags, std::regex("\\{mnist\\}"), test::mnist_dir());
+      flags = std::regex_replace(flags, std::regex("\\{root\\}"), root_);
+      trained_[c.name] = cnn(fmt::format("train {} --epochs 1 --batch-size 32 --seed 3 --output {}", flags, run()));
+    }
+    const test::CommandResult& t = trained_[c.name];
     ASSERT_EQ(t.code, 0) << t.out << t.err;
   }
   static test::CommandResult cnn(const std::string& args) {
     return test::run_cnn(fmt::format("{} --threads 1", args));
   }
-  static std::string run(const RunCase& c) { return root_ + "/runs/" + c.name; }
-  std::string run() const { return run(GetParam()); }
+  std::string run() const { return root_ + "/runs/" + GetParam().name; }
   std::string out(const std::string& file) const { return root_ + "/" + GetParam().name + "_" + file; }
 
   static inline std::string root_;
@@ -94,7 +94,7 @@ bool is_png(const std::string& path) { return test::slurp(path).rfind("\x89PNG\r
 
 nlohmann::json read_json(const std::string& path) { return nlohmann::json::parse(test::slurp(path)); }
 
-TEST_P(RunFolderCli, TrainingWritesTheReport) {
+TEST_P(RunFolderCli, TrainingWritesTheReportAndEvalReadsTheRun) {
   const test::CommandResult& t = trained_[GetParam().name];
   EXPECT_NE(t.out.find("wrote " + run() + "/report.html"), std::string::npos) << t.out;
   EXPECT_EQ(t.err.find("warning"), std::string::npos) << t.err;
@@ -103,9 +103,11 @@ TEST_P(RunFolderCli, TrainingWritesTheReport) {
   EXPECT_NE(html.find(fmt::format("<h1>{} on {}</h1>", spec.model, spec.dataset)), std::string::npos);
   EXPECT_NE(html.find("data:image/png;base64,"), std::string::npos);
   EXPECT_TRUE(is_png(run() + "/figures/explanations.png"));
-}
+  fs::remove(run() + "/report.html");
+  const auto rebuilt = cnn("report " + run());
+  ASSERT_EQ(rebuilt.code, 0) << rebuilt.err;
+  EXPECT_NE(test::slurp(run() + "/report.html").find("Confusion matrix"), std::string::npos);
 
-TEST_P(RunFolderCli, EvalOfTheRunGivesItsLastTestAccuracy) {
   const auto r = cnn("eval " + run());
   ASSERT_EQ(r.code, 0) << r.err;
   const nlohmann::json metrics = read_json(run() + "/metrics.json");
@@ -114,17 +116,15 @@ TEST_P(RunFolderCli, EvalOfTheRunGivesItsLastTestAccuracy) {
   EXPECT_NE(r.out.find(run() + "/model.safetensors"), std::string::npos) << r.out;
 }
 
-TEST_P(RunFolderCli, EveryVizKindOpensTheRun) {
+// Every viz kind opens the run; then the run moves to another machine without its data folder: filters still draw
+// (no data is read), eval names the missing folder.
+TEST_P(RunFolderCli, EveryVizKindOpensTheRunAndFiltersNeedOnlyTheFolder) {
   for (const char* kind : {"filters", "features", "saliency", "gradcam"}) {
     const std::string png = out(std::string(kind) + ".png");
     const auto r = cnn(fmt::format("viz {} {} -o {}", kind, run(), png));
     EXPECT_EQ(r.code, 0) << kind << ": " << r.err;
     EXPECT_TRUE(is_png(png)) << kind;
   }
-}
-
-TEST_P(RunFolderCli, FiltersNeedNothingButTheRunFolder) {
-  // The run moved to another machine: its data folder is gone. Filters still draw; eval names the missing folder.
   const std::string moved = out("moved");
   fs::create_directories(moved);
   for (const char* f : {"config.json", "model.safetensors"}) fs::copy_file(run() + "/" + f, moved + "/" + f);
@@ -142,42 +142,32 @@ TEST_P(RunFolderCli, FiltersNeedNothingButTheRunFolder) {
   EXPECT_NE(e.err.find("/nonexistent/data"), std::string::npos) << e.err;
 }
 
-TEST_P(RunFolderCli, ReportRebuildsFromTheFolder) {
-  fs::remove(run() + "/report.html");
-  const auto r = cnn("report " + run());
-  ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(test::slurp(run() + "/report.html").find("Confusion matrix"), std::string::npos);
-}
-
-TEST_P(RunFolderCli, FeaturesOfTheRun) {
+TEST_P(RunFolderCli, FeaturesRunAndFinetuneReadTheRun) {
   const std::string file = out("features.safetensors");
-  const auto r = cnn(fmt::format("features {} --layer {} --limit 10 --output {}", run(), GetParam().layer, file));
-  ASSERT_EQ(r.code, 0) << r.err;
+  const auto features = cnn(fmt::format("features {} --layer {} --limit 10 --output {}", run(), GetParam().layer, file));
+  ASSERT_EQ(features.code, 0) << features.err;
   const StateDict f = load_safetensors(file);
   ASSERT_TRUE(f.contains("features") && f.contains("labels"));
   EXPECT_EQ(f.find("features")->shape()[0], 10);
   EXPECT_EQ(f.find("labels")->shape(), Shape{10});
   EXPECT_EQ(load_safetensors_metadata(file).at("layer"), GetParam().layer);
-}
-
-TEST_P(RunFolderCli, RunOfTheFolderEqualsTheInProcessForward) {
   const RunSpec spec = RunSpec::load(run());
   const Shape in = spec.input_shape();
   const Tensor x = test::uniform({2, in[0], in[1], in[2]});
   save_safetensors(out("x.safetensors"), {{"input", x}});
-  const auto r = cnn(fmt::format("run {} --input {} --output {}", run(), out("x.safetensors"), out("y.safetensors")));
-  ASSERT_EQ(r.code, 0) << r.err;
-  ModulePtr model = spec.load_model();
-  NoGradGuard no_grad;
-  EXPECT_ALLCLOSE(*load_safetensors(out("y.safetensors")).find("output"), (*model)(x), 1e-5, 1e-5);
-  const auto c = cnn(fmt::format("run {} --weights {}/last.ckpt --input {} --output {}", run(), run(),
-                                 out("x.safetensors"), out("y2.safetensors")));
-  ASSERT_EQ(c.code, 0) << c.err;
-  EXPECT_ALLCLOSE(*load_safetensors(out("y2.safetensors")).find("output"), (*model)(x), 1e-5, 1e-5);
-}
+  const auto ran = cnn(fmt::format("run {} --input {} --output {}", run(), out("x.safetensors"), out("y.safetensors")));
+  ASSERT_EQ(ran.code, 0) << ran.err;
+  const auto from_ckpt = cnn(fmt::format("run {} --weights {}/last.ckpt --input {} --output {}", run(), run(),
+                                         out("x.safetensors"), out("y2.safetensors")));
+  ASSERT_EQ(from_ckpt.code, 0) << from_ckpt.err;
+  {
+    ModulePtr model = spec.load_model();
+    NoGradGuard no_grad;
+    const Tensor expected = (*model)(x);
+    EXPECT_ALLCLOSE(*load_safetensors(out("y.safetensors")).find("output"), expected, 1e-5, 1e-5);
+    EXPECT_ALLCLOSE(*load_safetensors(out("y2.safetensors")).find("output"), expected, 1e-5, 1e-5);
+  }
 
-TEST_P(RunFolderCli, FinetuneFromTheRun) {
-  const RunSpec spec = RunSpec::load(run());
   const std::string data = spec.dataset.rfind("folder:", 0) == 0
                                ? fmt::format("--dataset {} --img-size {}", spec.dataset, spec.augment.img_size)
                                : fmt::format("--dataset mnist --data-dir {} --img-size {} --train-subset 128",
@@ -191,6 +181,8 @@ TEST_P(RunFolderCli, FinetuneFromTheRun) {
   EXPECT_EQ(read_json(ft + "/config.json")["weights"], run() + "/model.safetensors");
   EXPECT_TRUE(fs::is_regular_file(ft + "/report.html"));
 }
+
+void PrintTo(const RunCase& c, std::ostream* os) { *os << c.name; }
 
 INSTANTIATE_TEST_SUITE_P(NonDefaultRuns, RunFolderCli, ::testing::ValuesIn(run_cases()),
                          [](const auto& info) { return info.param.name; });

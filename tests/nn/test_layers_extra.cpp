@@ -18,15 +18,7 @@ std::vector<std::string> keys(const StateDict& d) {
   return k;
 }
 
-std::string error_message(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected a cnn::Error";
-  return "";
-}
+using test::error_message;
 
 TEST(LayersExtra, PrintLikePyTorch) {
   // Each line is what PyTorch 1.13's print() gives for the same arguments.

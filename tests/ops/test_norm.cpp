@@ -10,15 +10,7 @@ using Fn = std::function<Tensor(const std::vector<Tensor>&)>;
 
 Tensor vec(std::vector<float> v) { return from_vector(v, {static_cast<int64_t>(v.size())}); }
 
-std::string error_message(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected a cnn::Error";
-  return "";
-}
+using test::error_message;
 
 Tensor grad_leaf(Tensor t) {
   t.requires_grad_();

@@ -12,15 +12,7 @@ using Fn = std::function<Tensor(const std::vector<Tensor>&)>;
 
 Tensor grid(std::vector<float> v, const Shape& shape) { return from_vector(v, shape); }
 
-std::string error_message(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected a cnn::Error";
-  return "";
-}
+using test::error_message;
 
 Tensor fixture(const std::string& name, const std::string& key) { return test::fixture("norm_extra", name, key); }
 double value(const std::string& name, const std::string& key) { return test::fixture_value("norm_extra", name, key); }

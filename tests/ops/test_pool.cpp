@@ -14,15 +14,7 @@ using Fn = std::function<Tensor(const std::vector<Tensor>&)>;
 
 std::vector<float> values(const Tensor& t) { return t.to_vector<float>(); }
 
-std::string error_message(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected a cnn::Error";
-  return "";
-}
+using test::error_message;
 
 // Distinct values 0.1 apart in shuffled order, so finite differences never change which element is the maximum.
 Tensor distinct(const Shape& shape, uint32_t seed) {

@@ -11,15 +11,7 @@ using Fn = std::function<Tensor(const std::vector<Tensor>&)>;
 Tensor grid(std::vector<float> v, const Shape& shape) { return from_vector(v, shape); }
 Tensor index_grid(std::vector<int64_t> v, const Shape& shape) { return from_vector(v, shape); }
 
-std::string error_message(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected a cnn::Error";
-  return "";
-}
+using test::error_message;
 
 }  // namespace
 

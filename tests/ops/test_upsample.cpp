@@ -10,15 +10,7 @@ using Fn = std::function<Tensor(const std::vector<Tensor>&)>;
 
 Tensor grid(std::vector<float> v, const Shape& shape) { return from_vector(v, shape); }
 
-std::string error_message(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected a cnn::Error";
-  return "";
-}
+using test::error_message;
 
 InterpolateOptions fixture_options(const std::string& name) {
   auto value = [&](const char* key) { return test::fixture_value("upsample", name, key); };

@@ -21,7 +21,7 @@ using cnn::test::slurp;
 
 std::string run(const std::string& command) { return cnn::test::run_command(command).out; }
 
-// A run folder as cnn train leaves it: metrics.json (two epochs) and an untrained simplecnn's weights.
+// A run folder as cnn train leaves it: config.json, metrics.json (two epochs) and an untrained simplecnn's weights.
 fs::path make_run(const std::string& data_dir) {
   const fs::path dir = fs::temp_directory_path() / "cnn_test_viz_report";
   fs::remove_all(dir);
@@ -29,6 +29,8 @@ fs::path make_run(const std::string& data_dir) {
   manual_seed(0);
   ModulePtr model = models::create("simplecnn");
   save_state_dict(*model, (dir / "model.safetensors").string());
+  std::ofstream(dir / "config.json")
+      << R"({"model": "simplecnn", "num_classes": 10, "dataset": "mnist", "data_dir": ")" << data_dir << R"("})";
   std::ofstream(dir / "metrics.json")
       << R"({"config": {"model": "simplecnn", "dataset": "mnist", "data_dir": ")" << data_dir
       << R"(", "lr": 0.001, "epochs": 2}, "epochs": [)"
