@@ -1,25 +1,19 @@
 // The `cnn shape` calculator: PyTorch's output-size rule for conv, pool and transposed conv along one axis,
 // filled in and explained (dropped rows, invalid combinations, how to reach a target size). Not the ops' checks.
 #include <cnn/analysis.h>
+#include <cnn/window_size.h>
 
 namespace cnn {
 
 namespace {
 
-// floor(a / b) for b > 0 and any sign of a.
-int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
-
 // Output size of conv/pool along one axis with PyTorch's rule (ceil_mode for pooling only).
 int64_t window_out(const OutputSizeQuery& q, int64_t padding) {
-  const int64_t room = q.in + 2 * padding - q.dilation * (q.kernel - 1) - 1;
-  if (!q.ceil_mode) return floor_div(room, q.stride) + 1;
-  int64_t out = floor_div(room + q.stride - 1, q.stride) + 1;
-  if ((out - 1) * q.stride >= q.in + padding) --out;  // the last window must start inside the input or left padding
-  return out;
+  return window_output_size(q.in, q.kernel, q.stride, padding, padding, q.dilation, q.ceil_mode);
 }
 
 int64_t transpose_out(const OutputSizeQuery& q, int64_t padding, int64_t output_padding) {
-  return (q.in - 1) * q.stride - 2 * padding + q.dilation * (q.kernel - 1) + output_padding + 1;
+  return transposed_output_size(q.in, q.kernel, q.stride, padding, q.dilation, output_padding);
 }
 
 void explain_window(const OutputSizeQuery& q, OutputSizeReport& r) {
@@ -116,7 +110,7 @@ void explain_transpose(const OutputSizeQuery& q, OutputSizeReport& r) {
   if (!q.target) return;
   const int64_t t = *q.target, needed = t - base;
   if (needed >= 0 && needed < limit) {
-    const int64_t back = floor_div(t + 2 * q.padding - q.dilation * (q.kernel - 1) - 1, q.stride) + 1;
+    const int64_t back = window_output_size(t, q.kernel, q.stride, q.padding, q.padding, q.dilation);
     r.notes.push_back(fmt::format(
         "target {}: use output_padding={} ({} + {} = {}); check: the convolution takes {} back to "
         "floor(({} + 2*{} - {}*({}-1) - 1) / {}) + 1 = {}",

@@ -3,6 +3,7 @@
 #include <cnn/init.h>
 #include <cnn/layers.h>
 #include <cnn/ops.h>
+#include <cnn/window_size.h>
 
 #include <cmath>
 
@@ -74,7 +75,7 @@ std::optional<WindowGeometry> Conv2d::geometry() const {
   Pair2 pad = o.padding.amount;
   if (o.padding.mode == Padding::Mode::valid) pad = {0, 0};
   if (o.padding.mode == Padding::Mode::same)  // the top/left share of d*(k-1), as PyTorch's "same"
-    pad = {o.dilation.h * (o.kernel_size.h - 1) / 2, o.dilation.w * (o.kernel_size.w - 1) / 2};
+    pad = {same_padding(o.kernel_size.h, o.dilation.h).first, same_padding(o.kernel_size.w, o.dilation.w).first};
   return WindowGeometry{.kernel_size = o.kernel_size, .stride = o.stride, .padding = pad, .dilation = o.dilation};
 }
 

@@ -2,6 +2,7 @@
 // Not the convolution itself: forward calls conv1d() from ops/conv.cpp.
 #include <cnn/layers_conv.h>
 #include <cnn/ops.h>
+#include <cnn/window_size.h>
 
 #include "nn/conv_init.h"
 #include "nn/repr.h"
@@ -65,7 +66,7 @@ std::string Conv1d::extra_repr() const {
 std::optional<WindowGeometry> Conv1d::geometry() const {
   const auto& o = options_;
   int64_t pad = o.padding.mode == Padding::Mode::explicit_ ? o.padding.amount.w : 0;
-  if (o.padding.mode == Padding::Mode::same) pad = o.dilation * (o.kernel_size - 1) / 2;
+  if (o.padding.mode == Padding::Mode::same) pad = same_padding(o.kernel_size, o.dilation).first;
   return WindowGeometry{.kernel_size = {1, o.kernel_size}, .stride = {1, o.stride}, .padding = {0, pad},
                         .dilation = {1, o.dilation}};
 }

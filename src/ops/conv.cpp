@@ -1,8 +1,10 @@
 // conv2d: validation with PyTorch-toned messages, padding resolution ("same", "valid", explicit) and autograd;
 // conv1d as conv2d on a unit height. Not the arithmetic: backend().conv2d_* computes.
 #include <cnn/ops.h>
+#include <cnn/window_size.h>
 
 #include <string>
+#include <tuple>
 
 namespace cnn {
 
@@ -49,10 +51,8 @@ ConvParams conv2d_params(const Shape& x, const Shape& w, const Conv2dOptions& o)
     CNN_CHECK(o.stride.h == 1 && o.stride.w == 1,
               "conv2d: padding='same' is not supported for strided convolutions, got stride=({}, {})", o.stride.h,
               o.stride.w);
-    // PyTorch's rule: total = d*(k-1), the extra odd element on the bottom/right.
-    const int64_t total_h = o.dilation.h * (w[2] - 1), total_w = o.dilation.w * (w[3] - 1);
-    p.pad_top = total_h / 2, p.pad_bottom = total_h - total_h / 2;
-    p.pad_left = total_w / 2, p.pad_right = total_w - total_w / 2;
+    std::tie(p.pad_top, p.pad_bottom) = same_padding(w[2], o.dilation.h);
+    std::tie(p.pad_left, p.pad_right) = same_padding(w[3], o.dilation.w);
   } else if (o.padding.mode == Padding::Mode::explicit_) {
     const Pair2 a = o.padding.amount;
     CNN_CHECK(a.h >= 0 && a.w >= 0, "conv2d: padding must be non-negative, got ({}, {})", a.h, a.w);
@@ -65,8 +65,8 @@ ConvParams conv2d_params(const Shape& x, const Shape& w, const Conv2dOptions& o)
 Shape conv2d_output_shape(const Shape& x, const Shape& w, const Conv2dOptions& o) {
   const ConvParams p = conv2d_params(x, w, o);
   check_conv2d(x, w, nullptr, p, o);
-  const int64_t out_h = (x[2] + p.pad_top + p.pad_bottom - p.dilation_h * (w[2] - 1) - 1) / p.stride_h + 1;
-  const int64_t out_w = (x[3] + p.pad_left + p.pad_right - p.dilation_w * (w[3] - 1) - 1) / p.stride_w + 1;
+  const int64_t out_h = window_output_size(x[2], w[2], p.stride_h, p.pad_top, p.pad_bottom, p.dilation_h);
+  const int64_t out_w = window_output_size(x[3], w[3], p.stride_w, p.pad_left, p.pad_right, p.dilation_w);
   return {x[0], w[0], out_h, out_w};
 }
 

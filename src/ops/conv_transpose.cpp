@@ -1,6 +1,7 @@
 // conv_transpose2d: validation with PyTorch's rules (output_padding, output size), the geometry handed to the
 // backend, output_padding from a requested output size, and autograd. Not the arithmetic: backend().deconv2d_*.
 #include <cnn/ops.h>
+#include <cnn/window_size.h>
 
 #include <string>
 
@@ -35,7 +36,7 @@ void check_options(const ConvTranspose2dOptions& o) {
 
 // (in - 1)*stride - 2*padding + dilation*(k - 1) + 1: the output size without output_padding.
 int64_t base_size(int64_t in, int64_t k, int64_t stride, int64_t pad, int64_t dilation) {
-  return (in - 1) * stride - 2 * pad + dilation * (k - 1) + 1;
+  return transposed_output_size(in, k, stride, pad, dilation);
 }
 
 // Checks that x, w and b fit together (o already checked).

@@ -1,17 +1,14 @@
 // Pooling ops (max, average, adaptive): option checks with PyTorch's rules, output sizes and autograd.
 // Not the arithmetic: backend().pool2d_* and adaptive_pool2d_* compute; [C, H, W] input is treated as a batch of 1.
 #include <cnn/ops.h>
+#include <cnn/window_size.h>
 
 #include <string>
 
 namespace cnn {
 
 int64_t pool_output_size(int64_t in, int64_t kernel, int64_t stride, int64_t pad, int64_t dilation, bool ceil_mode) {
-  const int64_t numerator = in + 2 * pad - dilation * (kernel - 1) - 1 + (ceil_mode ? stride - 1 : 0);
-  int64_t out = (numerator >= 0 ? numerator / stride : -((-numerator + stride - 1) / stride)) + 1;
-  // In ceil mode the last window must start inside the input or its left padding.
-  if (ceil_mode && (out - 1) * stride >= in + pad) --out;
-  return out;
+  return window_output_size(in, kernel, stride, pad, pad, dilation, ceil_mode);
 }
 
 namespace {

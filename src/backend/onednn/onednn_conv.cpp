@@ -1,6 +1,8 @@
 // oneDNN convolution: forward (+bias), backward data, backward weights (+bias). Activations and their
 // gradients are channels-last (NHWC); weights stay OIHW for the user and are reordered into the layout
 // oneDNN picks (`any`) on every call, which costs little next to the convolution (see bench/README.md).
+#include <cnn/window_size.h>
+
 #include "backend/onednn/onednn_backend.h"
 #include "backend/onednn/onednn_context.h"
 
@@ -22,8 +24,8 @@ struct Geometry {
 Geometry geometry(const Shape& x, const Shape& w, const ConvParams& p) {
   Geometry g;
   const int64_t N = x[0], C = x[1], H = x[2], W = x[3], K = w[0], R = w[2], S = w[3];
-  const int64_t P = (H + p.pad_top + p.pad_bottom - p.dilation_h * (R - 1) - 1) / p.stride_h + 1;
-  const int64_t Q = (W + p.pad_left + p.pad_right - p.dilation_w * (S - 1) - 1) / p.stride_w + 1;
+  const int64_t P = window_output_size(H, R, p.stride_h, p.pad_top, p.pad_bottom, p.dilation_h);
+  const int64_t Q = window_output_size(W, S, p.stride_w, p.pad_left, p.pad_right, p.dilation_w);
   g.src = {N, C, H, W};
   g.dst = {N, K, P, Q};
   g.grouped = p.groups > 1;

@@ -1,5 +1,7 @@
 // RefBackend convolution: clean, minimal reference kernels written as im2col + matrix product, exactly the
 // "convolution as matrix multiplication" of the course notes (002 §3.5). No intrinsics, no threads.
+#include <cnn/window_size.h>
+
 #include <vector>
 
 #include "backend/ref/gemm.h"
@@ -23,8 +25,8 @@ ConvDims conv_dims(const Shape& x, const Shape& w, const ConvParams& p) {
   ConvDims d{};
   d.N = x[0], d.C = x[1], d.H = x[2], d.W = x[3];
   d.K = w[0], d.R = w[2], d.S = w[3];
-  d.P = (d.H + p.pad_top + p.pad_bottom - p.dilation_h * (d.R - 1) - 1) / p.stride_h + 1;
-  d.Q = (d.W + p.pad_left + p.pad_right - p.dilation_w * (d.S - 1) - 1) / p.stride_w + 1;
+  d.P = window_output_size(d.H, d.R, p.stride_h, p.pad_top, p.pad_bottom, p.dilation_h);
+  d.Q = window_output_size(d.W, d.S, p.stride_w, p.pad_left, p.pad_right, p.dilation_w);
   d.C_g = d.C / p.groups;
   d.K_g = d.K / p.groups;
   return d;
