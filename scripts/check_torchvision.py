@@ -67,7 +67,7 @@ def randomize_batch_norm(model):
                 m.bias.normal_(0.0, 0.1)
 
 
-def check(cnn, folder, label, name, make, kwargs, flags):
+def check(cnn, folder, label, name, make, kwargs, flags, drop_batch_counts=False):
     torch.manual_seed(0)
     model = make(**kwargs).eval()
     randomize_batch_norm(model)
@@ -75,7 +75,10 @@ def check(cnn, folder, label, name, make, kwargs, flags):
     with torch.no_grad():
         expected = model(x)
     weights, inputs, output = folder / "w.safetensors", folder / "x.safetensors", folder / "y.safetensors"
-    save_file(model.state_dict(), weights, {"format": "pt"})
+    state = model.state_dict()
+    if drop_batch_counts:  # as many published safetensors files are: no num_batches_tracked, no metadata
+        state = {k: v for k, v in state.items() if not k.endswith("num_batches_tracked")}
+    save_file(state, weights, None if drop_batch_counts else {"format": "pt"})
     save_file({"input": x}, inputs)
     start = time.time()
     run = subprocess.run([cnn, "run", "--model", name, "--weights", weights, "--input", inputs, "--output", output,
@@ -91,8 +94,11 @@ def check(cnn, folder, label, name, make, kwargs, flags):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cnn", default=str(ROOT / "build" / "cnn"), help="the cnn binary (default: build/cnn)")
+    parser.add_argument("--cnn", default=str(ROOT / "build" / "release" / "cnn"),
+                        help="the cnn binary (default: build/release/cnn)")
     parser.add_argument("--models", nargs="*", help="only these registry names")
+    parser.add_argument("--no-batch-counts", action="store_true",
+                        help="save the state_dicts without num_batches_tracked and without metadata")
     args = parser.parse_args()
     torch.set_num_threads(2)
     print(f"torch {torch.__version__}, torchvision {torchvision.__version__}; input 1x3x224x224; "
@@ -103,7 +109,8 @@ def main():
         for label, name, make, kwargs, flags in MODELS:
             if args.models and name not in args.models:
                 continue
-            label, params, rel, seconds, error = check(args.cnn, pathlib.Path(tmp), label, name, make, kwargs, flags)
+            label, params, rel, seconds, error = check(args.cnn, pathlib.Path(tmp), label, name, make, kwargs, flags,
+                                                        args.no_batch_counts)
             ok = rel <= TOLERANCE
             failures += not ok
             print(f"{label:<26} {params:>12,} {rel:>13.2e} {seconds:>7.1f}s  {'PASS' if ok else 'FAIL'} {error}",
