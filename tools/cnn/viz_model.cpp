@@ -28,7 +28,9 @@ viz::Section filter_section(const RunSpec& spec, ModulePtr model, const std::str
   CNN_CHECK(conv != nullptr, "viz filters: layer '{}' is a {}, not a Conv2d", layer,
             viz::find_module(*model, layer).type_name());
   const Tensor& w = conv->weight;
-  return {.title = fmt::format("{} on {}: {} {}", weights_label(weights), spec.dataset, layer, w.shape()),
+  const std::string source = weights.empty() ? fmt::format("untrained, for {}", spec.dataset)
+                                             : fmt::format("{}, trained on {}", weights_label(weights), spec.dataset);
+  return {.title = fmt::format("{}: {} {}", source, layer, w.shape()),
           .panels = viz::filter_panels(w, 64, in_channels),
           .columns = w.size(1) == 3 || in_channels == 1 ? 8 : in_channels};
 }
