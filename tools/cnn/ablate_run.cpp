@@ -52,6 +52,7 @@ pid_t spawn(const std::string& exe, const Run& run, bool resume) {
   CNN_CHECK(fd >= 0, "ablate: cannot write {} ({})", log, std::strerror(errno));
   std::vector<std::string> args{exe, "train", "--config", (fs::path(run.dir) / "run_config.json").string(),
                                 "--output", run.dir, "--quiet", "--no-report"};
+  if (!resume) args.push_back("--overwrite");  // the study owns its run folders: an unfinished one starts again
   if (resume) {
     args.insert(args.end(), {"--resume", run.dir});
     const std::string note = "\n--- cnn ablate: resuming from last.ckpt ---\n";

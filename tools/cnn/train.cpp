@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <set>
 
 #include "commands.h"
 #include "json_config.h"
@@ -81,6 +82,52 @@ void write_config(const std::string& output, const nlohmann::ordered_json& confi
   CNN_CHECK(out.good(), "train: cannot write {}\nHINT: check that --output is writable", path);
 }
 
+bool holds_run(const fs::path& dir) {
+  std::error_code ec;
+  return fs::exists(dir / "config.json", ec) || fs::exists(dir / "metrics.json", ec) || fs::exists(dir / "last.ckpt", ec);
+}
+
+// timm's get_outdir: an output folder that already holds a run is kept; the new run goes to OUTPUT-1, -2, ...
+std::string fresh_output(const std::string& output, bool overwrite) {
+  if (overwrite || !holds_run(output)) return output;
+  for (int n = 1;; ++n) {
+    const std::string next = fmt::format("{}-{}", output, n);
+    if (!holds_run(next)) {
+      fmt::print("note: {} already holds a run; writing to {} (--overwrite reuses the folder)\n", output, next);
+      return next;
+    }
+  }
+}
+
+// Settings that may change on --resume without changing what is trained (and --epochs, which extends the run).
+bool free_on_resume(const std::string& key) {
+  static const std::set<std::string> keys{"epochs", "output",      "resume", "quiet",     "log_interval", "threads",
+                                          "workers", "no_report", "force",  "overwrite", "backend",      "config"};
+  return keys.count(key) > 0;
+}
+
+// On --resume: the run's config.json against the new settings; differences are listed and refused unless --force.
+void check_resumed_settings(const std::string& output, const nlohmann::ordered_json& now, bool force) {
+  const std::string path = (fs::path(output) / "config.json").string();
+  std::ifstream in(path);
+  if (!in.good()) return;
+  nlohmann::ordered_json before;
+  try {
+    before = nlohmann::ordered_json::parse(in);
+  } catch (const nlohmann::json::exception&) {
+    return;  // unreadable: the checkpoint's own checks still apply
+  }
+  std::vector<std::string> changes;
+  for (const auto& [key, value] : now.items())
+    if (!free_on_resume(key) && before.contains(key) && before[key] != value)
+      changes.push_back(fmt::format("  {}: {} -> {}", key, before[key].dump(), value.dump()));
+  if (changes.empty()) return;
+  CNN_CHECK(force, "train --resume {}: these settings differ from the run's ({}):\n{}\nHINT: resume with the run's "
+            "settings (--config {}), or pass --force to continue with the new ones",
+            output, path, fmt::join(changes, "\n"), path);
+  fmt::print("warning: --force: continuing {} with changed settings:\n{}\n", output, fmt::join(changes, "\n"));
+}
+
 void print_eval(const char* what, const EvalResult& r) {
   fmt::print("{}: loss {:.4f}  top-1 {:.2f}%  top-5 {:.2f}%  ({} images)\n", what, r.loss, 100 * r.accuracy,
              100 * r.top5, r.samples);
@@ -107,6 +154,11 @@ void run_train(TrainArgs a, const TrainSetup& setup) {
   ModulePtr model = setup.model ? setup.model(a, options) : models::create(a.model, options);
   std::unique_ptr<Optimizer> optimizer =
       make_optimizer(a, setup.groups ? setup.groups(a, *model) : lr_groups(*model, a.resolved_lr()));
+  if (a.warmup_epochs > 0 && a.warmup_epochs >= a.epochs && a.sched != "plateau") {
+    fmt::print("note: --warmup-epochs {} is not shorter than the run's {} epoch{}; clamped to {}\n", a.warmup_epochs,
+               a.epochs, a.epochs == 1 ? "" : "s", a.epochs - 1);
+    a.warmup_epochs = a.epochs - 1;
+  }
   ScheduleHandle schedule = create_scheduler({.sched = a.sched,
                                               .epochs = a.epochs,
                                               .steps_per_epoch = train_loader.size(),
@@ -120,6 +172,7 @@ void run_train(TrainArgs a, const TrainSetup& setup) {
                                               .plateau_mode = a.eval_metric == "loss" ? "min" : "max"},
                                              *optimizer);
   a.output = a.output.empty() ? default_output(a) : a.output;
+  if (a.resume.empty()) a.output = fresh_output(a.output, a.overwrite);
   a.num_classes = classes;
   a.augment.img_size = data.raw_shape[2];
   a.threads = get_num_threads();
@@ -127,6 +180,7 @@ void run_train(TrainArgs a, const TrainSetup& setup) {
   a.data_dir = spec.dir;
   nlohmann::ordered_json config = resolved_config(a);
   config.update(setup.extra_config);
+  if (!a.resume.empty()) check_resumed_settings(a.output, config, a.force);
   write_config(a.output, config);
 
   const int64_t trainable = model->num_parameters(true), total = model->num_parameters();

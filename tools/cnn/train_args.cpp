@@ -139,6 +139,10 @@ void add_train_flags(CLI::App* cmd, TrainArgs& a) {
                   "When stderr is not a terminal, also a progress line every N steps (0: one line per epoch)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("-q,--quiet", a.quiet, "No progress display");
+  cmd->add_flag("--force", a.force,
+                "With --resume: continue although settings differ from the run's (they are listed either way)");
+  cmd->add_flag("--overwrite", a.overwrite,
+                "Write into --output even when it holds a finished run (default: the next free OUTPUT-N, as timm)");
   cmd->add_flag("--no-report", a.no_report,
                 "Skip OUTPUT/report.html (its saliency and Grad-CAM pictures take a while)");
 }

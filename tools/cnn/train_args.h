@@ -53,6 +53,8 @@ struct TrainArgs {
   int64_t log_interval = 0;
   bool quiet = false;
   bool no_report = false;
+  bool force = false;      // --resume with changed settings: list them and continue
+  bool overwrite = false;  // write into an --output that already holds a run
 
   /// The learning rate in use: --lr, else 0.01 for sgd and rmsprop, 0.001 for adam and adamw (PyTorch's).
   double resolved_lr() const;
