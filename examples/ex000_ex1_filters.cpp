@@ -18,6 +18,8 @@
 #include <map>
 #include <string>
 
+#include "example_args.h"
+
 namespace {
 
 struct Template {
@@ -101,6 +103,8 @@ std::map<std::string, int> analyse(const std::string& dataset, const cnn::Tensor
 }  // namespace
 
 int main(int argc, char** argv) {
+  check_flags(argc, argv, {"--compare", "--compare-dir", "--data-dir", "--eval", "--output", "--steps"});
+
   std::string data_dir, compare = "fashion-mnist", compare_dir, out_dir = ".";
   int64_t steps = 300, eval_images = 1000;
   for (int i = 1; i + 1 < argc; ++i) {

@@ -12,6 +12,8 @@
 #include <filesystem>
 #include <string>
 
+#include "example_args.h"
+
 namespace {
 
 int64_t up(const cnn::Tensor& x, int64_t k, int64_t s, int64_t p, int64_t op = 0) {
@@ -38,6 +40,8 @@ cnn::Tensor images(const std::string& data_dir, int64_t n) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  check_flags(argc, argv, {"--data-dir", "--images", "--output", "--steps"});
+
   int64_t steps = 200, count = 8;
   std::string data_dir, out_dir = ".";
   for (int i = 1; i + 1 < argc; ++i) {

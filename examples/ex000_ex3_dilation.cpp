@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "example_args.h"
+
 namespace {
 
 std::string join(const std::vector<int64_t>& v) {
@@ -24,6 +26,8 @@ std::string join(const std::vector<int64_t>& v) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  check_flags(argc, argv, {"--output"});
+
   std::string out_dir = ".";
   for (int i = 1; i + 1 < argc; ++i)
     if (std::string(argv[i]) == "--output") out_dir = argv[++i];

@@ -12,6 +12,8 @@
 
 #include <string>
 
+#include "example_args.h"
+
 namespace {
 
 double max_diff(const cnn::Tensor& a, const cnn::Tensor& b) { return cnn::max(cnn::abs(a - b)).item(); }
@@ -50,6 +52,8 @@ bool compare(int64_t in, int64_t mid, int64_t out, int64_t size) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  check_flags(argc, argv, {"--size"});
+
   int64_t size = 56;
   for (int i = 1; i + 1 < argc; ++i)
     if (std::string(argv[i]) == "--size") size = std::stoll(argv[++i]);

@@ -6,6 +6,8 @@
 
 #include <cmath>
 
+#include "example_args.h"
+
 namespace {
 
 /// No padding, stride 1: image [H, W], kernel [kH, kW] -> [H - kH + 1, W - kW + 1].
@@ -27,7 +29,9 @@ cnn::Tensor manual_conv2d(const cnn::Tensor& image, const cnn::Tensor& kernel) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  check_flags(argc, argv, {});
+
   const cnn::Tensor image = cnn::from_vector(std::vector<float>{1, 2, 3, 0, 1,  //
                                                                 0, 1, 2, 3, 1,  //
                                                                 1, 2, 1, 0, 0,  //

@@ -9,6 +9,8 @@
 #include <filesystem>
 #include <string>
 
+#include "example_args.h"
+
 namespace {
 
 /// out = floor((in + 2*pad - dil*(k-1) - 1) / stride + 1)
@@ -26,6 +28,8 @@ struct Config {
 }  // namespace
 
 int main(int argc, char** argv) {
+  check_flags(argc, argv, {"--output"});
+
   std::string out_dir = ".";
   for (int i = 1; i + 1 < argc; ++i)
     if (std::string(argv[i]) == "--output") out_dir = argv[++i];

@@ -11,7 +11,11 @@
 #include <filesystem>
 #include <string>
 
+#include "example_args.h"
+
 int main(int argc, char** argv) {
+  check_flags(argc, argv, {"--output"});
+
   std::string out_dir = ".";
   for (int i = 1; i + 1 < argc; ++i)
     if (std::string(argv[i]) == "--output") out_dir = argv[++i];

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "example_args.h"
+
 namespace {
 
 struct LayerDict {
@@ -58,7 +60,9 @@ bool report(const std::string& name, const std::string& spec_text, const std::ve
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  check_flags(argc, argv, {});
+
   cnn::manual_seed(42);
   const bool vgg = report("VGG-like", "conv3,conv3,pool2,conv3,conv3,pool2",
                           {{3, 1, 1}, {3, 1, 1}, {2, 2, 1}, {3, 1, 1}, {3, 1, 1}, {2, 2, 1}});

@@ -4,13 +4,17 @@
 #include <cnn/cnn.h>
 #include <fmt/format.h>
 
+#include "example_args.h"
+
 namespace {
 
 cnn::Tensor squeeze2(const cnn::Tensor& t) { return t.squeeze(0).squeeze(0); }
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  check_flags(argc, argv, {});
+
   cnn::manual_seed(42);
   std::vector<float> values(16);
   for (size_t i = 0; i < values.size(); ++i) values[i] = static_cast<float>(i + 1);

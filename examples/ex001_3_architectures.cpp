@@ -11,6 +11,8 @@
 #include <cmath>
 #include <string>
 
+#include "example_args.h"
+
 namespace {
 
 bool check_model(const std::string& title, const std::string& name, int64_t batch, int64_t expected) {
@@ -28,6 +30,8 @@ bool check_model(const std::string& title, const std::string& name, int64_t batc
 }  // namespace
 
 int main(int argc, char** argv) {
+  check_flags(argc, argv, {"--batch"});
+
   int64_t batch = 4;
   for (int i = 1; i + 1 < argc; ++i)
     if (std::string(argv[i]) == "--batch") batch = std::stoll(argv[++i]);

@@ -12,7 +12,11 @@
 #include <map>
 #include <string>
 
+#include "example_args.h"
+
 int main(int argc, char** argv) {
+  check_flags(argc, argv, {"--output", "--weights"});
+
   std::string out_dir = ".", weights;
   for (int i = 1; i + 1 < argc; ++i) {
     const std::string flag = argv[i];

@@ -17,6 +17,8 @@
 #include <filesystem>
 #include <string>
 
+#include "example_args.h"
+
 namespace {
 
 /// Writes cifar-10-batches-bin with `n` training and n/2 test images: noise around a colour that depends on the label.
@@ -45,6 +47,8 @@ std::string write_synthetic_cifar(const std::string& root, int64_t n) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  check_flags(argc, argv, {"--batch-size", "--data-dir", "--epochs", "--output", "--steps", "--synthetic"});
+
   std::string data_dir, out_dir = ".";
   int64_t epochs = 20, steps = -1, batch_size = 128, synthetic = 1000;
   for (int i = 1; i + 1 < argc; ++i) {

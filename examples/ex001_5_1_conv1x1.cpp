@@ -8,6 +8,8 @@
 
 #include <string>
 
+#include "example_args.h"
+
 namespace {
 
 /// Use a 1x1 conv to mix/reduce channels.
@@ -25,6 +27,8 @@ class ChannelMixer : public cnn::Module {
 }  // namespace
 
 int main(int argc, char** argv) {
+  check_flags(argc, argv, {"--size"});
+
   int64_t size = 32;
   for (int i = 1; i + 1 < argc; ++i)
     if (std::string(argv[i]) == "--size") size = std::stoll(argv[++i]);

@@ -10,7 +10,11 @@
 
 #include <string>
 
+#include "example_args.h"
+
 int main(int argc, char** argv) {
+  check_flags(argc, argv, {"--size"});
+
   int64_t size = 32;
   for (int i = 1; i + 1 < argc; ++i)
     if (std::string(argv[i]) == "--size") size = std::stoll(argv[++i]);

@@ -9,7 +9,11 @@
 
 #include <string>
 
+#include "example_args.h"
+
 int main(int argc, char** argv) {
+  check_flags(argc, argv, {"--batch", "--size"});
+
   int64_t batch = 4, size = 32;
   for (int i = 1; i + 1 < argc; ++i) {
     const std::string flag = argv[i];

@@ -9,7 +9,11 @@
 
 #include <string>
 
+#include "example_args.h"
+
 int main(int argc, char** argv) {
+  check_flags(argc, argv, {"--batch"});
+
   int64_t batch = 4;
   for (int i = 1; i + 1 < argc; ++i)
     if (std::string(argv[i]) == "--batch") batch = std::stoll(argv[++i]);

@@ -9,7 +9,11 @@
 #include <filesystem>
 #include <string>
 
+#include "example_args.h"
+
 int main(int argc, char** argv) {
+  check_flags(argc, argv, {"--output", "--size"});
+
   int64_t size = 32;
   std::string out_dir = ".";
   for (int i = 1; i + 1 < argc; ++i) {

@@ -33,6 +33,8 @@ std::vector<cnn::Tensor> snapshot(const std::vector<cnn::Tensor>& params) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  check_flags(argc, argv, {"--size", "--weights"});
+
   const int64_t size = std::stoll(option(argc, argv, "--size", "64"));
   const std::string weights = option(argc, argv, "--weights", "");
   cnn::manual_seed(0);

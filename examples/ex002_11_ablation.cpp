@@ -11,7 +11,11 @@
 #include <string>
 #include <vector>
 
-int main() {
+#include "example_args.h"
+
+int main(int argc, char** argv) {
+  check_flags(argc, argv, {});
+
   const std::vector<std::pair<std::string, std::vector<std::string>>> variables{
       {"depth", {"2", "3", "5", "8"}}, {"width", {"16", "32", "64", "128"}}, {"kernel", {"3", "5", "7"}},
       {"pool", {"max", "avg", "stride"}}, {"bn", {"on", "off"}},        {"head", {"gap", "flatten"}}};

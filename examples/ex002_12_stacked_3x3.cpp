@@ -43,6 +43,8 @@ void compare(int64_t c, int64_t n_small, int64_t k_big, int64_t size) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  check_flags(argc, argv, {"--channels", "--size"});
+
   const int64_t c = std::stoll(option(argc, argv, "--channels", "64"));
   const int64_t size = std::stoll(option(argc, argv, "--size", "16"));
   fmt::print("C = {} (bias=False, so counts are exactly k x k x C x C)\n\n", c);

@@ -9,6 +9,8 @@
 #include <memory>
 #include <string>
 
+#include "example_args.h"
+
 namespace {
 
 // Five conv blocks 32-32-64-64-128 on 1x28x28, max-pools after blocks 2 and 4, GAP, Linear(128, 10).
@@ -31,7 +33,9 @@ std::shared_ptr<cnn::Sequential> deeper_cnn() {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  check_flags(argc, argv, {});
+
   cnn::manual_seed(0);
   auto net = deeper_cnn();
   fmt::print("{}\n\n", net->str());

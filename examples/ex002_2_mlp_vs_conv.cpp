@@ -18,6 +18,8 @@ cnn::Tensor shift(const cnn::Tensor& x, int64_t dy, int64_t dx) { return cnn::ze
 }  // namespace
 
 int main(int argc, char** argv) {
+  check_flags(argc, argv, {"--size"});
+
   const int64_t size = std::stoll(option(argc, argv, "--size", "28"));
   cnn::manual_seed(0);
 

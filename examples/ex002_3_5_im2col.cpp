@@ -33,6 +33,8 @@ cnn::Tensor im2col(const cnn::Tensor& x, int64_t k, int64_t stride, int64_t padd
 }  // namespace
 
 int main(int argc, char** argv) {
+  check_flags(argc, argv, {"--in-channels", "--kernel", "--out-channels", "--padding", "--size", "--stride"});
+
   const int64_t cin = std::stoll(option(argc, argv, "--in-channels", "3"));
   const int64_t cout = std::stoll(option(argc, argv, "--out-channels", "8"));
   const int64_t size = std::stoll(option(argc, argv, "--size", "28"));

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "example_args.h"
+
 namespace {
 
 std::string list(const std::vector<float>& v) { return fmt::format("[{}]", fmt::join(v, ", ")); }
@@ -25,7 +27,9 @@ void print_plane(const cnn::Tensor& t) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  check_flags(argc, argv, {});
+
   fmt::print("== 3.1 1-D convolution ==\n");
   const cnn::Tensor x1 = cnn::from_vector(std::vector<float>{1, 2, 3, 4, 5}, {1, 1, 5});
   const cnn::Tensor w1 = cnn::from_vector(std::vector<float>{1, 0, -1}, {1, 1, 3});

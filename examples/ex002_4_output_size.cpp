@@ -27,6 +27,8 @@ void row(const std::string& label, int64_t h, int64_t k, int64_t s, int64_t p, i
 }  // namespace
 
 int main(int argc, char** argv) {
+  check_flags(argc, argv, {"--size"});
+
   const int64_t h = std::stoll(option(argc, argv, "--size", "28"));
 
   fmt::print("== 4.1 The output-size formula ==\n");

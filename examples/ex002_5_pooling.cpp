@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "example_args.h"
+
 namespace {
 
 void print_plane(const std::string& title, const cnn::Tensor& t) {
@@ -21,7 +23,9 @@ void print_plane(const std::string& title, const cnn::Tensor& t) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  check_flags(argc, argv, {});
+
   const cnn::Tensor x = cnn::from_vector(std::vector<float>{1, 3, 2, 1,  //
                                                             4, 6, 5, 0,  //
                                                             7, 2, 9, 8,  //

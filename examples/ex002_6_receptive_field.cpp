@@ -10,7 +10,11 @@
 #include <string>
 #include <vector>
 
-int main() {
+#include "example_args.h"
+
+int main(int argc, char** argv) {
+  check_flags(argc, argv, {});
+
   auto model = cnn::models::create("simplecnn");
   const cnn::ModelSummary s = cnn::summary(*model, {1, 28, 28});
 

@@ -12,6 +12,8 @@
 #include "example_args.h"
 
 int main(int argc, char** argv) {
+  check_flags(argc, argv, {"--batch"});
+
   const int64_t batch = std::stoll(option(argc, argv, "--batch", "8"));
   cnn::manual_seed(0);
   auto model = cnn::models::simplecnn({.num_classes = 10});

@@ -42,6 +42,8 @@ double input_gradient_norm(const Activation& f, int64_t depth) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  check_flags(argc, argv, {"--depth"});
+
   const int64_t depth = std::stoll(option(argc, argv, "--depth", "20"));
   const std::vector<float> points{-10, -2, 0.5, 2, 5, 10};
   const std::pair<std::string, Activation> activations[] = {

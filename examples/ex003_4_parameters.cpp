@@ -7,7 +7,11 @@
 
 #include <string>
 
-int main() {
+#include "example_args.h"
+
+int main(int argc, char** argv) {
+  check_flags(argc, argv, {});
+
   const int64_t c_in = 64, c_out = 128, f = 3;
   fmt::print("Conv2d({}, {}, kernel_size={}) on [1, {}, 32, 32]\n", c_in, c_out, f, c_in);
   fmt::print("weights F_w x F_h x C_in x C_out = {} x {} x {} x {} = {}, biases C_out = {}\n\n", f, f, c_in, c_out,

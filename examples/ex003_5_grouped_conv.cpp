@@ -11,6 +11,8 @@
 #include "example_args.h"
 
 int main(int argc, char** argv) {
+  check_flags(argc, argv, {"--size"});
+
   const int64_t size = std::stoll(option(argc, argv, "--size", "16"));
   cnn::manual_seed(0);
 

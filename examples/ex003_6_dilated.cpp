@@ -30,6 +30,8 @@ cnn::Tensor gridding(const std::vector<int64_t>& dilations) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  check_flags(argc, argv, {"--output", "--size"});
+
   const int64_t size = std::stoll(option(argc, argv, "--size", "64"));
   const std::filesystem::path out = option(argc, argv, "--output", ".");
   std::filesystem::create_directories(out);

@@ -8,7 +8,11 @@
 #include <cmath>
 #include <string>
 
-int main() {
+#include "example_args.h"
+
+int main(int argc, char** argv) {
+  check_flags(argc, argv, {});
+
   cnn::manual_seed(0);
   fmt::print("== Output size of ConvTranspose2d ==\n");
   fmt::print("{}\n", cnn::explain_output_size({.op = cnn::WindowOp::conv_transpose, .in = 8, .kernel = 4}).formula);

@@ -8,7 +8,11 @@
 #include <string>
 #include <vector>
 
-int main() {
+#include "example_args.h"
+
+int main(int argc, char** argv) {
+  check_flags(argc, argv, {});
+
   cnn::manual_seed(0);
   fmt::print("== Dropout(p=0.5) ==\n");
   cnn::Dropout dropout(0.5);

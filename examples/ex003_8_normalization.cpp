@@ -24,6 +24,8 @@ std::pair<double, double> worst_stats(const cnn::Tensor& grouped) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  check_flags(argc, argv, {"--batch"});
+
   const int64_t n = std::stoll(option(argc, argv, "--batch", "4"));
   const int64_t c = 6, h = 5, w = 5;
   cnn::manual_seed(0);

@@ -46,6 +46,8 @@ cnn::Tensor example(const std::string& title, const std::string& layers, int64_t
 }  // namespace
 
 int main(int argc, char** argv) {
+  check_flags(argc, argv, {"--output", "--size"});
+
   const int64_t size = std::stoll(option(argc, argv, "--size", "32"));
   const std::filesystem::path out = option(argc, argv, "--output", ".");
   std::filesystem::create_directories(out);

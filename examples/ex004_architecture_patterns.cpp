@@ -38,6 +38,8 @@ std::shared_ptr<cnn::Sequential> pattern(int64_t n, int64_t m, int64_t k, int64_
 }  // namespace
 
 int main(int argc, char** argv) {
+  check_flags(argc, argv, {"--k", "--m", "--n", "--size"});
+
   const int64_t n = std::stoll(option(argc, argv, "--n", "2"));
   const int64_t m = std::stoll(option(argc, argv, "--m", "3"));
   const int64_t k = std::stoll(option(argc, argv, "--k", "1"));

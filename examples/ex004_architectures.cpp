@@ -55,6 +55,8 @@ int64_t weight_layers(cnn::Module& model) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  check_flags(argc, argv, {"--models"});
+
   const std::string only = option(argc, argv, "--models", "");
   std::vector<std::string> wanted;
   std::stringstream list(only);

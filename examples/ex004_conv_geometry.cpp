@@ -9,7 +9,11 @@
 #include <string>
 #include <vector>
 
-int main() {
+#include "example_args.h"
+
+int main(int argc, char** argv) {
+  check_flags(argc, argv, {});
+
   cnn::manual_seed(0);
   fmt::print("== Local connectivity ==\n");
   cnn::Conv2d ex1(3, 1, {.kernel_size = 5});

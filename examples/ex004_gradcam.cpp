@@ -16,6 +16,8 @@
 #include "example_args.h"
 
 int main(int argc, char** argv) {
+  check_flags(argc, argv, {"--count", "--data-dir", "--output", "--steps"});
+
   const std::string data_dir = option(argc, argv, "--data-dir", "../shared/data/mnist");
   const int64_t steps = std::stoll(option(argc, argv, "--steps", "200"));
   const int64_t count = std::stoll(option(argc, argv, "--count", "4"));

@@ -96,6 +96,8 @@ cnn::Tensor synthetic_person() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  check_flags(argc, argv, {"--data-dir", "--output"});
+
   const std::string data_dir = option(argc, argv, "--data-dir", "");
   const std::filesystem::path out = option(argc, argv, "--output", ".");
   std::filesystem::create_directories(out);

@@ -9,7 +9,11 @@
 
 #include <string>
 
-int main() {
+#include "example_args.h"
+
+int main(int argc, char** argv) {
+  check_flags(argc, argv, {});
+
   cnn::manual_seed(0);
   // inception (3a): 64 1x1; 96 -> 128 3x3; 16 -> 32 "5x5"; pool -> 32.
   cnn::Inception block(192, {.ch1x1 = 64, .ch3x3red = 96, .ch3x3 = 128, .ch5x5red = 16, .ch5x5 = 32, .pool_proj = 32});

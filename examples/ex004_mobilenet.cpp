@@ -13,6 +13,8 @@
 #include "example_args.h"
 
 int main(int argc, char** argv) {
+  check_flags(argc, argv, {"--multipliers"});
+
   const bool multipliers = option(argc, argv, "--multipliers", "yes") == "yes";
   fmt::print("== Depthwise separable cost: (D_f^2 C_in D_k^2 + D_f^2 C_in C_out) / (D_f^2 C_in C_out D_k^2) ==\n");
   fmt::print("== = 1/C_out + 1/D_k^2 (the paper's 1/N + 1/D_K^2; the notes name the output channels M) ==\n");

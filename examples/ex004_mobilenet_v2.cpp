@@ -10,6 +10,8 @@
 
 #include <string>
 
+#include "example_args.h"
+
 namespace {
 
 void print_calls(cnn::Module& block, const cnn::Tensor& x) {
@@ -20,7 +22,9 @@ void print_calls(cnn::Module& block, const cnn::Tensor& x) {
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  check_flags(argc, argv, {});
+
   cnn::manual_seed(0);
   const cnn::Tensor x = cnn::randn({1, 24, 56, 56});
   fmt::print("== InvertedResidual(24, 24, stride 1, expand 6): narrow -> wide -> narrow ==\n");

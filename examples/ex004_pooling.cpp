@@ -7,7 +7,11 @@
 
 #include <string>
 
-int main() {
+#include "example_args.h"
+
+int main(int argc, char** argv) {
+  check_flags(argc, argv, {});
+
   const int64_t w1 = 224, d1 = 64;
   const cnn::Tensor x = cnn::zeros({1, d1, w1, w1});
   fmt::print("== Pooling volume sizes ==\n");

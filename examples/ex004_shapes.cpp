@@ -7,6 +7,8 @@
 
 #include <string>
 
+#include "example_args.h"
+
 namespace {
 
 void describe(const std::string& title, cnn::Conv2d& conv, const cnn::Shape& input) {
@@ -21,7 +23,9 @@ void describe(const std::string& title, cnn::Conv2d& conv, const cnn::Shape& inp
 
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  check_flags(argc, argv, {});
+
   fmt::print("H_o = (H_i - K + 2P)/S + 1; with stride 1 and no padding: H_o = H_i - K + 1\n\n");
   fmt::print("LeNet's first hidden layer: 32x32 -> 28x28, so K = 32 - 28 + 1 = {}\n", 32 - 28 + 1);
   cnn::Conv2d lenet1(1, 6, {.kernel_size = 5});

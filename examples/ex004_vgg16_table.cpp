@@ -27,6 +27,8 @@ std::string volume(const cnn::Shape& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  check_flags(argc, argv, {"--size"});
+
   const int64_t size = std::stoll(option(argc, argv, "--size", "224"));
   auto model = cnn::models::create("vgg16");
   const cnn::ModelSummary s = cnn::summary(*model, {3, size, size});
