@@ -103,19 +103,16 @@ std::map<std::string, int> analyse(const std::string& dataset, const cnn::Tensor
 }  // namespace
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--compare", "--compare-dir", "--data-dir", "--eval", "--output", "--steps"});
-
-  std::string data_dir, compare = "fashion-mnist", compare_dir, out_dir = ".";
-  int64_t steps = 300, eval_images = 1000;
-  for (int i = 1; i + 1 < argc; ++i) {
-    const std::string flag = argv[i];
-    if (flag == "--data-dir") data_dir = argv[++i];
-    if (flag == "--compare") compare = argv[++i];
-    if (flag == "--compare-dir") compare_dir = argv[++i];
-    if (flag == "--steps") steps = std::stoll(argv[++i]);
-    if (flag == "--eval") eval_images = std::stoll(argv[++i]);
-    if (flag == "--output") out_dir = argv[++i];
-  }
+  const ExampleFlags flags(argc, argv, "Seeds 000 Exercise 1 \"Visualizing First Layer Filters\"",
+                           {{"--data-dir", "", "MNIST folder (empty: the default location)"},
+                            {"--compare", "fashion-mnist", "second dataset to train on, or none"},
+                            {"--compare-dir", "", "folder of the second dataset"},
+                            {"--steps", "300", "training steps"},
+                            {"--eval", "1000", "test images to evaluate"},
+                            {"--output", ".", "folder for the written files"}});
+  const std::string data_dir = flags.str("--data-dir"), compare = flags.str("--compare");
+  const std::string compare_dir = flags.str("--compare-dir"), out_dir = flags.str("--output");
+  const int64_t steps = flags.i64("--steps"), eval_images = flags.i64("--eval");
   const Trained mnist = train("mnist", data_dir, steps, eval_images);
   std::vector<cnn::viz::Section> sections{{.title = fmt::format("MNIST conv1 {} ({:.1f}%)", mnist.filters.shape().str(),
                                                                 100.0 * mnist.accuracy),

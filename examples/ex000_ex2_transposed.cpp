@@ -40,17 +40,13 @@ cnn::Tensor images(const std::string& data_dir, int64_t n) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--data-dir", "--images", "--output", "--steps"});
-
-  int64_t steps = 200, count = 8;
-  std::string data_dir, out_dir = ".";
-  for (int i = 1; i + 1 < argc; ++i) {
-    const std::string flag = argv[i];
-    if (flag == "--steps") steps = std::stoll(argv[++i]);
-    if (flag == "--images") count = std::stoll(argv[++i]);
-    if (flag == "--data-dir") data_dir = argv[++i];
-    if (flag == "--output") out_dir = argv[++i];
-  }
+  const ExampleFlags flags(argc, argv, "Seeds 000 Exercise 2 \"Understanding Transposed Convolutions\"",
+                           {{"--steps", "200", "training steps"},
+                            {"--images", "8", "images for the autoencoder"},
+                            {"--data-dir", "", "dataset folder (empty: synthetic or built-in data)"},
+                            {"--output", ".", "folder for the written files"}});
+  const int64_t steps = flags.i64("--steps"), count = flags.i64("--images");
+  const std::string data_dir = flags.str("--data-dir"), out_dir = flags.str("--output");
   cnn::manual_seed(0);
   const cnn::Tensor x = cnn::randn({1, 16, 8, 8});
   fmt::print("H_out = (H_in - 1)*stride - 2*padding + dilation*(kernel - 1) + output_padding + 1\n\n");

@@ -26,11 +26,9 @@ std::string join(const std::vector<int64_t>& v) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--output"});
-
-  std::string out_dir = ".";
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::string(argv[i]) == "--output") out_dir = argv[++i];
+  const ExampleFlags flags(argc, argv, "Seeds 000 Exercise 3 \"Applying Dilated (Atrous) Convolutions\"",
+                           {{"--output", ".", "folder for the written files"}});
+  const std::string out_dir = flags.str("--output");
   cnn::manual_seed(0);
 
   const cnn::Tensor x = cnn::randn({1, 4, 32, 32});

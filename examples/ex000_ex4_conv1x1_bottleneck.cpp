@@ -52,11 +52,9 @@ bool compare(int64_t in, int64_t mid, int64_t out, int64_t size) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--size"});
-
-  int64_t size = 56;
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::string(argv[i]) == "--size") size = std::stoll(argv[++i]);
+  const ExampleFlags flags(argc, argv, "Seeds 000 Exercise 4 \"The Role of 1x1 Convolutions\"",
+                           {{"--size", "56", "input height and width"}});
+  const int64_t size = flags.i64("--size");
   cnn::manual_seed(0);
 
   // 1-3: shapes.

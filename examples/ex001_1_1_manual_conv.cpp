@@ -30,7 +30,7 @@ cnn::Tensor manual_conv2d(const cnn::Tensor& image, const cnn::Tensor& kernel) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {});
+  const ExampleFlags flags(argc, argv, "Seeds 001 §1.1 \"What is a Convolution?\"", {});
 
   const cnn::Tensor image = cnn::from_vector(std::vector<float>{1, 2, 3, 0, 1,  //
                                                                 0, 1, 2, 3, 1,  //

@@ -28,11 +28,9 @@ struct Config {
 }  // namespace
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--output"});
-
-  std::string out_dir = ".";
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::string(argv[i]) == "--output") out_dir = argv[++i];
+  const ExampleFlags flags(argc, argv, "Seeds 001 §1.2 \"Padding, Stride, and Dilation\"",
+                           {{"--output", ".", "folder for the written files"}});
+  const std::string out_dir = flags.str("--output");
   cnn::manual_seed(42);
 
   const Config cases[] = {{3, 0, 1, 1, ""}, {3, 1, 1, 1, " (same padding)"}, {3, 1, 2, 1, " (downsampling)"},

@@ -14,11 +14,9 @@
 #include "example_args.h"
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--output"});
-
-  std::string out_dir = ".";
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::string(argv[i]) == "--output") out_dir = argv[++i];
+  const ExampleFlags flags(argc, argv, "Seeds 001 §1.3 \"Multiple Channels\" (and the Summary's parameter formula)",
+                           {{"--output", ".", "folder for the written files"}});
+  const std::string out_dir = flags.str("--output");
   cnn::manual_seed(42);
 
   cnn::Conv2d conv(3, 16, {.kernel_size = 3, .padding = 1});

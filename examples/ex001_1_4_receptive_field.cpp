@@ -61,11 +61,11 @@ bool report(const std::string& name, const std::string& spec_text, const std::ve
 }  // namespace
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {});
+  const ExampleFlags flags(argc, argv, "Seeds 001 §1.4 \"Receptive Field\"", {});
 
   cnn::manual_seed(42);
   const bool vgg = report("VGG-like", "conv3,conv3,pool2,conv3,conv3,pool2",
-                          {{3, 1, 1}, {3, 1, 1}, {2, 2, 1}, {3, 1, 1}, {3, 1, 1}, {2, 2, 1}});
+                           {{3, 1, 1}, {3, 1, 1}, {2, 2, 1}, {3, 1, 1}, {3, 1, 1}, {2, 2, 1}});
   const bool dilated = report("Dilated conv", "conv3,conv3d2,conv3d4", {{3, 1, 1}, {3, 1, 2}, {3, 1, 4}});
   fmt::print("All three methods agree: {}\n", vgg && dilated ? "yes" : "no");
   return vgg && dilated ? 0 : 1;

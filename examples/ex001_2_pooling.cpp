@@ -13,7 +13,7 @@ cnn::Tensor squeeze2(const cnn::Tensor& t) { return t.squeeze(0).squeeze(0); }
 }  // namespace
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {});
+  const ExampleFlags flags(argc, argv, "Seeds 001 §2 \"Pooling Layers\"", {});
 
   cnn::manual_seed(42);
   std::vector<float> values(16);

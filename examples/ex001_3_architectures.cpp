@@ -30,11 +30,9 @@ bool check_model(const std::string& title, const std::string& name, int64_t batc
 }  // namespace
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--batch"});
-
-  int64_t batch = 4;
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::string(argv[i]) == "--batch") batch = std::stoll(argv[++i]);
+  const ExampleFlags flags(argc, argv, "Seeds 001 §3 \"Building CNN Architectures\"",
+                           {{"--batch", "4", "batch size"}});
+  const int64_t batch = flags.i64("--batch");
   cnn::manual_seed(42);
   bool ok = true;
 

@@ -15,14 +15,10 @@
 #include "example_args.h"
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--output", "--weights"});
-
-  std::string out_dir = ".", weights;
-  for (int i = 1; i + 1 < argc; ++i) {
-    const std::string flag = argv[i];
-    if (flag == "--output") out_dir = argv[++i];
-    if (flag == "--weights") weights = argv[++i];
-  }
+  const ExampleFlags flags(argc, argv, "Seeds 001 §4.3 \"Visualize Learned Features\"",
+                           {{"--output", ".", "folder for the written files"},
+                            {"--weights", "", "a .safetensors file to load (empty: fresh initialisation)"}});
+  const std::string out_dir = flags.str("--output"), weights = flags.str("--weights");
   cnn::manual_seed(42);
   auto model = cnn::models::create("resnet18_cifar", {.num_classes = 10});
   if (!weights.empty()) cnn::load_state_dict_file(*model, weights);

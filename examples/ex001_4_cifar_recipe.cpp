@@ -47,19 +47,17 @@ std::string write_synthetic_cifar(const std::string& root, int64_t n) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--batch-size", "--data-dir", "--epochs", "--output", "--steps", "--synthetic"});
-
-  std::string data_dir, out_dir = ".";
-  int64_t epochs = 20, steps = -1, batch_size = 128, synthetic = 1000;
-  for (int i = 1; i + 1 < argc; ++i) {
-    const std::string flag = argv[i];
-    if (flag == "--data-dir") data_dir = argv[++i];
-    if (flag == "--output") out_dir = argv[++i];
-    if (flag == "--epochs") epochs = std::stoll(argv[++i]);
-    if (flag == "--steps") steps = std::stoll(argv[++i]);
-    if (flag == "--batch-size") batch_size = std::stoll(argv[++i]);
-    if (flag == "--synthetic") synthetic = std::stoll(argv[++i]);
-  }
+  const ExampleFlags flags(argc, argv, "Seeds 001 §4 \"Training a CNN on CIFAR-10\" with the library API",
+                           {{"--data-dir", "", "dataset folder (empty: synthetic or built-in data)"},
+                            {"--output", ".", "folder for the written files"},
+                            {"--epochs", "20", "training epochs"},
+                            {"--steps", "-1", "steps per epoch (-1: the whole epoch)"},
+                            {"--batch-size", "128", "batch size"},
+                            {"--synthetic", "1000", "synthetic CIFAR images when no --data-dir"}});
+  std::string data_dir = flags.str("--data-dir");
+  const std::string out_dir = flags.str("--output");
+  const int64_t epochs = flags.i64("--epochs"), steps = flags.i64("--steps");
+  const int64_t batch_size = flags.i64("--batch-size"), synthetic = flags.i64("--synthetic");
   cnn::manual_seed(42);
   std::filesystem::create_directories(out_dir);
   if (data_dir.empty()) {

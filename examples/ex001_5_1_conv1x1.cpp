@@ -27,11 +27,9 @@ class ChannelMixer : public cnn::Module {
 }  // namespace
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--size"});
-
-  int64_t size = 32;
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::string(argv[i]) == "--size") size = std::stoll(argv[++i]);
+  const ExampleFlags flags(argc, argv, "Seeds 001 §5.1 \"1x1 Convolutions\"",
+                           {{"--size", "32", "input height and width"}});
+  const int64_t size = flags.i64("--size");
   cnn::manual_seed(42);
 
   ChannelMixer mixer(256, 64);

@@ -13,11 +13,9 @@
 #include "example_args.h"
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--size"});
-
-  int64_t size = 32;
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::string(argv[i]) == "--size") size = std::stoll(argv[++i]);
+  const ExampleFlags flags(argc, argv, "Seeds 001 §5.2 \"Depthwise Separable Convolutions\"",
+                           {{"--size", "32", "input height and width"}});
+  const int64_t size = flags.i64("--size");
   cnn::manual_seed(42);
   const int64_t in_ch = 64, out_ch = 128, k = 3;
 

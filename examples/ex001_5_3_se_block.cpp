@@ -12,14 +12,10 @@
 #include "example_args.h"
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--batch", "--size"});
-
-  int64_t batch = 4, size = 32;
-  for (int i = 1; i + 1 < argc; ++i) {
-    const std::string flag = argv[i];
-    if (flag == "--batch") batch = std::stoll(argv[++i]);
-    if (flag == "--size") size = std::stoll(argv[++i]);
-  }
+  const ExampleFlags flags(argc, argv, "Seeds 001 §5.3 \"Squeeze-and-Excitation (SE) Blocks\"",
+                           {{"--batch", "4", "batch size"},
+                            {"--size", "32", "input height and width"}});
+  const int64_t batch = flags.i64("--batch"), size = flags.i64("--size");
   cnn::manual_seed(42);
 
   cnn::SEBlock se(64, 16);

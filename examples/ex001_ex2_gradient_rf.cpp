@@ -12,15 +12,11 @@
 #include "example_args.h"
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--output", "--size"});
-
-  int64_t size = 32;
-  std::string out_dir = ".";
-  for (int i = 1; i + 1 < argc; ++i) {
-    const std::string flag = argv[i];
-    if (flag == "--size") size = std::stoll(argv[++i]);
-    if (flag == "--output") out_dir = argv[++i];
-  }
+  const ExampleFlags flags(argc, argv, "Seeds 001 Exercise 2 and Solution 2 \"Visualize Receptive Fields\"",
+                           {{"--size", "32", "input height and width"},
+                            {"--output", ".", "folder for the written files"}});
+  const int64_t size = flags.i64("--size");
+  const std::string out_dir = flags.str("--output");
   cnn::manual_seed(42);
   cnn::Sequential simple_model(cnn::Conv2d(3, 64, {.kernel_size = 3, .padding = 1}), cnn::ReLU(),
                                cnn::Conv2d(64, 64, {.kernel_size = 3, .padding = 1}), cnn::ReLU(), cnn::MaxPool2d(2),

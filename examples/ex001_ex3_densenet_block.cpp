@@ -13,11 +13,9 @@
 #include "example_args.h"
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--batch"});
-
-  int64_t batch = 4;
-  for (int i = 1; i + 1 < argc; ++i)
-    if (std::string(argv[i]) == "--batch") batch = std::stoll(argv[++i]);
+  const ExampleFlags flags(argc, argv, "Seeds 001 Exercise 3 and Solution 3 \"DenseNet Block\"",
+                           {{"--batch", "4", "batch size"}});
+  const int64_t batch = flags.i64("--batch");
   cnn::manual_seed(42);
 
   const int64_t num_layers = 4, in_channels = 64, growth_rate = 32;

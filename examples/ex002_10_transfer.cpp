@@ -33,10 +33,12 @@ std::vector<cnn::Tensor> snapshot(const std::vector<cnn::Tensor>& params) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--size", "--weights"});
+  const ExampleFlags flags(argc, argv, "Seeds 002 §10.2-10.3 (and the notebook's cell 4 / exercise 4)",
+                           {{"--size", "64", "input height and width"},
+                            {"--weights", "", "a .safetensors file to load (empty: fresh initialisation)"}});
 
-  const int64_t size = std::stoll(option(argc, argv, "--size", "64"));
-  const std::string weights = option(argc, argv, "--weights", "");
+  const int64_t size = flags.i64("--size");
+  const std::string weights = flags.str("--weights");
   cnn::manual_seed(0);
   auto model = cnn::models::create("resnet18");
   if (!weights.empty()) cnn::load_state_dict_file(*model, weights);

@@ -14,7 +14,7 @@
 #include "example_args.h"
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {});
+  const ExampleFlags flags(argc, argv, "Seeds 002 §11 (ablation studies)", {});
 
   const std::vector<std::pair<std::string, std::vector<std::string>>> variables{
       {"depth", {"2", "3", "5", "8"}}, {"width", {"16", "32", "64", "128"}}, {"kernel", {"3", "5", "7"}},

@@ -43,10 +43,12 @@ void compare(int64_t c, int64_t n_small, int64_t k_big, int64_t size) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--channels", "--size"});
+  const ExampleFlags flags(argc, argv, "Seeds 002 §12, 003 and 004: stacked 3x3 convolutions against one large kernel",
+                           {{"--channels", "64", "channels of the stacked convolutions"},
+                            {"--size", "16", "input height and width"}});
 
-  const int64_t c = std::stoll(option(argc, argv, "--channels", "64"));
-  const int64_t size = std::stoll(option(argc, argv, "--size", "16"));
+  const int64_t c = flags.i64("--channels");
+  const int64_t size = flags.i64("--size");
   fmt::print("C = {} (bias=False, so counts are exactly k x k x C x C)\n\n", c);
   fmt::print("== Two 3x3 vs one 5x5 (002 §12, 003) ==\n");
   compare(c, 2, 5, size);

@@ -34,7 +34,7 @@ std::shared_ptr<cnn::Sequential> deeper_cnn() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {});
+  const ExampleFlags flags(argc, argv, "Seeds 002 §14 notebook Exercise 1 (with §5.3 and §8.3)", {});
 
   cnn::manual_seed(0);
   auto net = deeper_cnn();

@@ -18,9 +18,10 @@ cnn::Tensor shift(const cnn::Tensor& x, int64_t dy, int64_t dx) { return cnn::ze
 }  // namespace
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--size"});
+  const ExampleFlags flags(argc, argv, "Seeds 002 §2 (from fully connected to convolutional)",
+                           {{"--size", "28", "input height and width"}});
 
-  const int64_t size = std::stoll(option(argc, argv, "--size", "28"));
+  const int64_t size = flags.i64("--size");
   cnn::manual_seed(0);
 
   fmt::print("== 2.1 The problem with MLPs on images ==\n");

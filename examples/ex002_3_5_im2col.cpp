@@ -33,14 +33,20 @@ cnn::Tensor im2col(const cnn::Tensor& x, int64_t k, int64_t stride, int64_t padd
 }  // namespace
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--in-channels", "--kernel", "--out-channels", "--padding", "--size", "--stride"});
+  const ExampleFlags flags(argc, argv, "Seeds 002 §3.5: convolution as matrix multiplication (im2col)",
+                           {{"--in-channels", "3", "input channels"},
+                            {"--out-channels", "8", "output channels"},
+                            {"--size", "28", "input height and width"},
+                            {"--kernel", "3", "kernel size"},
+                            {"--stride", "1", "stride"},
+                            {"--padding", "1", "padding"}});
 
-  const int64_t cin = std::stoll(option(argc, argv, "--in-channels", "3"));
-  const int64_t cout = std::stoll(option(argc, argv, "--out-channels", "8"));
-  const int64_t size = std::stoll(option(argc, argv, "--size", "28"));
-  const int64_t k = std::stoll(option(argc, argv, "--kernel", "3"));
-  const int64_t stride = std::stoll(option(argc, argv, "--stride", "1"));
-  const int64_t padding = std::stoll(option(argc, argv, "--padding", "1"));
+  const int64_t cin = flags.i64("--in-channels");
+  const int64_t cout = flags.i64("--out-channels");
+  const int64_t size = flags.i64("--size");
+  const int64_t k = flags.i64("--kernel");
+  const int64_t stride = flags.i64("--stride");
+  const int64_t padding = flags.i64("--padding");
   cnn::manual_seed(0);
 
   cnn::Conv2d conv(cin, cout, {.kernel_size = k, .stride = stride, .padding = padding});

@@ -28,7 +28,7 @@ void print_plane(const cnn::Tensor& t) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {});
+  const ExampleFlags flags(argc, argv, "Seeds 002 §3.1-§3.4: 1-D and 2-D convolution by hand and with the library", {});
 
   fmt::print("== 3.1 1-D convolution ==\n");
   const cnn::Tensor x1 = cnn::from_vector(std::vector<float>{1, 2, 3, 4, 5}, {1, 1, 5});

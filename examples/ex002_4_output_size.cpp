@@ -27,9 +27,10 @@ void row(const std::string& label, int64_t h, int64_t k, int64_t s, int64_t p, i
 }  // namespace
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--size"});
+  const ExampleFlags flags(argc, argv, "Seeds 002 §4: the output-size formula and the valid / same / full paddings",
+                           {{"--size", "28", "input height and width"}});
 
-  const int64_t h = std::stoll(option(argc, argv, "--size", "28"));
+  const int64_t h = flags.i64("--size");
 
   fmt::print("== 4.1 The output-size formula ==\n");
   fmt::print("{}\n", cnn::explain_output_size({.in = h, .kernel = 3}).formula);

@@ -24,7 +24,7 @@ void print_plane(const std::string& title, const cnn::Tensor& t) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {});
+  const ExampleFlags flags(argc, argv, "Seeds 002 §5: max, average and global average pooling", {});
 
   const cnn::Tensor x = cnn::from_vector(std::vector<float>{1, 3, 2, 1,  //
                                                             4, 6, 5, 0,  //

@@ -13,7 +13,7 @@
 #include "example_args.h"
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {});
+  const ExampleFlags flags(argc, argv, "Seeds 002 §6 and notebook Exercise 2", {});
 
   auto model = cnn::models::create("simplecnn");
   const cnn::ModelSummary s = cnn::summary(*model, {1, 28, 28});

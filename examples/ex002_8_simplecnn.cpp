@@ -12,9 +12,10 @@
 #include "example_args.h"
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--batch"});
+  const ExampleFlags flags(argc, argv, "Seeds 002 §8: SimpleCNN built layer by layer with its dimension tracking",
+                           {{"--batch", "8", "batch size"}});
 
-  const int64_t batch = std::stoll(option(argc, argv, "--batch", "8"));
+  const int64_t batch = flags.i64("--batch");
   cnn::manual_seed(0);
   auto model = cnn::models::simplecnn({.num_classes = 10});
   fmt::print("{}\n", model->str());

@@ -16,11 +16,14 @@
 #include "example_args.h"
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--data-dir", "--output", "--steps"});
+  const ExampleFlags flags(argc, argv, "Seeds 002 §9 and notebook cell 3",
+                           {{"--data-dir", "../shared/data/mnist", "MNIST folder"},
+                            {"--steps", "200", "training steps"},
+                            {"--output", ".", "folder for the written files"}});
 
-  const std::string data_dir = option(argc, argv, "--data-dir", "../shared/data/mnist");
-  const int64_t steps = std::stoll(option(argc, argv, "--steps", "200"));
-  const std::filesystem::path out = option(argc, argv, "--output", ".");
+  const std::string data_dir = flags.str("--data-dir");
+  const int64_t steps = flags.i64("--steps");
+  const std::filesystem::path out = flags.str("--output");
   std::filesystem::create_directories(out);
   cnn::manual_seed(0);
   auto model = cnn::models::simplecnn({.num_classes = 10});

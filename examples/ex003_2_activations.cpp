@@ -42,9 +42,10 @@ double input_gradient_norm(const Activation& f, int64_t depth) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--depth"});
+  const ExampleFlags flags(argc, argv, "Seeds 003 §2 (activation functions)",
+                           {{"--depth", "20", "layers in the deep stack"}});
 
-  const int64_t depth = std::stoll(option(argc, argv, "--depth", "20"));
+  const int64_t depth = flags.i64("--depth");
   const std::vector<float> points{-10, -2, 0.5, 2, 5, 10};
   const std::pair<std::string, Activation> activations[] = {
       {"relu", [](const cnn::Tensor& t) { return cnn::relu(t); }},

@@ -10,7 +10,7 @@
 #include "example_args.h"
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {});
+  const ExampleFlags flags(argc, argv, "Seeds 003 §4 (CNN parameters and depth)", {});
 
   const int64_t c_in = 64, c_out = 128, f = 3;
   fmt::print("Conv2d({}, {}, kernel_size={}) on [1, {}, 32, 32]\n", c_in, c_out, f, c_in);

@@ -11,9 +11,10 @@
 #include "example_args.h"
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--size"});
+  const ExampleFlags flags(argc, argv, "Seeds 003 \"grouped convolutions of AlexNet\" (and §5, §9)",
+                           {{"--size", "16", "input height and width"}});
 
-  const int64_t size = std::stoll(option(argc, argv, "--size", "16"));
+  const int64_t size = flags.i64("--size");
   cnn::manual_seed(0);
 
   fmt::print("== Standard vs grouped convolution: 64 -> 128 channels, 3x3 ==\n");

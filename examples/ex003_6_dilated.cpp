@@ -30,10 +30,12 @@ cnn::Tensor gridding(const std::vector<int64_t>& dilations) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--output", "--size"});
+  const ExampleFlags flags(argc, argv, "Seeds 003 §6 \"elaborate on dilated convolution\" (and 002 §4.4)",
+                           {{"--size", "64", "input height and width"},
+                            {"--output", ".", "folder for the written files"}});
 
-  const int64_t size = std::stoll(option(argc, argv, "--size", "64"));
-  const std::filesystem::path out = option(argc, argv, "--output", ".");
+  const int64_t size = flags.i64("--size");
+  const std::filesystem::path out = flags.str("--output");
   std::filesystem::create_directories(out);
   cnn::manual_seed(0);
 

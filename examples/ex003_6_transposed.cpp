@@ -11,7 +11,7 @@
 #include "example_args.h"
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {});
+  const ExampleFlags flags(argc, argv, "Seeds 003 §6: transposed convolution upsamples feature maps", {});
 
   cnn::manual_seed(0);
   fmt::print("== Output size of ConvTranspose2d ==\n");

@@ -24,9 +24,10 @@ std::pair<double, double> worst_stats(const cnn::Tensor& grouped) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--batch"});
+  const ExampleFlags flags(argc, argv, "Seeds 003 §8 and \"what really is the concept behind batch normalisation\"",
+                           {{"--batch", "4", "batch size"}});
 
-  const int64_t n = std::stoll(option(argc, argv, "--batch", "4"));
+  const int64_t n = flags.i64("--batch");
   const int64_t c = 6, h = 5, w = 5;
   cnn::manual_seed(0);
   // Channel c has mean about 2c and scale about c + 1, so every normaliser has something to remove.

@@ -10,9 +10,10 @@
 #include "example_args.h"
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--size"});
+  const ExampleFlags flags(argc, argv, "Seeds 003 §9 and \"how does 1x1 convolution do dimensionality reduction\"",
+                           {{"--size", "14", "input height and width"}});
 
-  const int64_t size = std::stoll(option(argc, argv, "--size", "14"));
+  const int64_t size = flags.i64("--size");
   cnn::manual_seed(0);
 
   fmt::print("== A 1x1 convolution mixes channels at each pixel ==\n");

@@ -46,10 +46,12 @@ cnn::Tensor example(const std::string& title, const std::string& layers, int64_t
 }  // namespace
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--output", "--size"});
+  const ExampleFlags flags(argc, argv, "Seeds 003 §1 and the worked receptive-field examples",
+                           {{"--size", "32", "input height and width"},
+                            {"--output", ".", "folder for the written files"}});
 
-  const int64_t size = std::stoll(option(argc, argv, "--size", "32"));
-  const std::filesystem::path out = option(argc, argv, "--output", ".");
+  const int64_t size = flags.i64("--size");
+  const std::filesystem::path out = flags.str("--output");
   std::filesystem::create_directories(out);
 
   fmt::print("003 §1, stride 1: RF = previous RF + (kernel - 1): 1 -> 3 -> 5 -> 7\n\n");

@@ -38,12 +38,16 @@ std::shared_ptr<cnn::Sequential> pattern(int64_t n, int64_t m, int64_t k, int64_
 }  // namespace
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--k", "--m", "--n", "--size"});
+  const ExampleFlags flags(argc, argv, "Seeds 004 \"Architecture patterns\"",
+                           {{"--n", "2", "CONV -> RELU per group (N)"},
+                            {"--m", "3", "conv groups (M)"},
+                            {"--k", "1", "FC -> RELU blocks (K)"},
+                            {"--size", "224", "input height and width"}});
 
-  const int64_t n = std::stoll(option(argc, argv, "--n", "2"));
-  const int64_t m = std::stoll(option(argc, argv, "--m", "3"));
-  const int64_t k = std::stoll(option(argc, argv, "--k", "1"));
-  const int64_t size = std::stoll(option(argc, argv, "--size", "224"));
+  const int64_t n = flags.i64("--n");
+  const int64_t m = flags.i64("--m");
+  const int64_t k = flags.i64("--k");
+  const int64_t size = flags.i64("--size");
   cnn::manual_seed(0);
 
   fmt::print("== INPUT -> [[CONV -> RELU]*{} -> POOL]*{} -> [FC -> RELU]*{} -> FC on 3x32x32 ==\n", n, m, k);

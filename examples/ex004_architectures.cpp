@@ -55,9 +55,10 @@ int64_t weight_layers(cnn::Module& model) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--models"});
+  const ExampleFlags flags(argc, argv, "Seeds 002 §12, 003 §5 and 004: classic CNN architectures and their depth",
+                           {{"--models", "", "comma-separated models to list (empty: all)"}});
 
-  const std::string only = option(argc, argv, "--models", "");
+  const std::string only = flags.str("--models");
   std::vector<std::string> wanted;
   std::stringstream list(only);
   for (std::string item; std::getline(list, item, ',');) wanted.push_back(item);

@@ -12,7 +12,7 @@
 #include "example_args.h"
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {});
+  const ExampleFlags flags(argc, argv, "Seeds 004 \"Conv layer\"", {});
 
   cnn::manual_seed(0);
   fmt::print("== Local connectivity ==\n");

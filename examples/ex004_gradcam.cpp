@@ -16,12 +16,16 @@
 #include "example_args.h"
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--count", "--data-dir", "--output", "--steps"});
+  const ExampleFlags flags(argc, argv, "Seeds 004 \"What a CNN can see\": Grad-CAM and saliency maps",
+                           {{"--data-dir", "../shared/data/mnist", "MNIST folder"},
+                            {"--steps", "200", "training steps"},
+                            {"--count", "4", "images to explain"},
+                            {"--output", ".", "folder for the written files"}});
 
-  const std::string data_dir = option(argc, argv, "--data-dir", "../shared/data/mnist");
-  const int64_t steps = std::stoll(option(argc, argv, "--steps", "200"));
-  const int64_t count = std::stoll(option(argc, argv, "--count", "4"));
-  const std::filesystem::path out = option(argc, argv, "--output", ".");
+  const std::string data_dir = flags.str("--data-dir");
+  const int64_t steps = flags.i64("--steps");
+  const int64_t count = flags.i64("--count");
+  const std::filesystem::path out = flags.str("--output");
   std::filesystem::create_directories(out);
   cnn::manual_seed(0);
   auto model = cnn::models::simplecnn({.num_classes = 10});
@@ -36,7 +40,7 @@ int main(int argc, char** argv) {
     fmt::print("class {}: coarse map {}, heatmap {}\n", cam.target, cam.coarse.shape().str(),
                cam.heatmap.shape().str());
     cnn::viz::save_figure((out / "ex004_gradcam.png").string(),
-                          {{.title = "Grad-CAM (random weights)",
+                           {{.title = "Grad-CAM (random weights)",
                             .panels = {{.rgb = cnn::viz::to_rgb(image), .title = "input"},
                                        {.rgb = cnn::viz::overlay(cnn::viz::to_rgb(image), cam.heatmap),
                                         .title = "Grad-CAM"}}}});

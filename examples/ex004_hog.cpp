@@ -96,10 +96,12 @@ cnn::Tensor synthetic_person() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--data-dir", "--output"});
+  const ExampleFlags flags(argc, argv, "Seeds 004 \"Other things: histogram of gradients\": a HOG descriptor",
+                           {{"--data-dir", "", "dataset folder (empty: synthetic or built-in data)"},
+                            {"--output", ".", "folder for the written files"}});
 
-  const std::string data_dir = option(argc, argv, "--data-dir", "");
-  const std::filesystem::path out = option(argc, argv, "--output", ".");
+  const std::string data_dir = flags.str("--data-dir");
+  const std::filesystem::path out = flags.str("--output");
   std::filesystem::create_directories(out);
 
   cnn::Tensor image = synthetic_person();

@@ -12,7 +12,7 @@
 #include "example_args.h"
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {});
+  const ExampleFlags flags(argc, argv, "Seeds 004 \"Inception\" and 003 §5: multi-scale convolutions in parallel", {});
 
   cnn::manual_seed(0);
   // inception (3a): 64 1x1; 96 -> 128 3x3; 16 -> 32 "5x5"; pool -> 32.

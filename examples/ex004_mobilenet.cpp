@@ -13,9 +13,10 @@
 #include "example_args.h"
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--multipliers"});
+  const ExampleFlags flags(argc, argv, "Seeds 004 \"MobileNetV1\" and 003 §6 (depthwise separable convolution)",
+                           {{"--multipliers", "yes", "print the width/resolution multiplier table (yes/no)"}});
 
-  const bool multipliers = option(argc, argv, "--multipliers", "yes") == "yes";
+  const bool multipliers = flags.str("--multipliers") == "yes";
   fmt::print("== Depthwise separable cost: (D_f^2 C_in D_k^2 + D_f^2 C_in C_out) / (D_f^2 C_in C_out D_k^2) ==\n");
   fmt::print("== = 1/C_out + 1/D_k^2 (the paper's 1/N + 1/D_K^2; the notes name the output channels M) ==\n");
   fmt::print("{:>5} {:>5} {:>4} {:>3} {:>15} {:>13} {:>13} {:>8} {:>8} {:>7}\n", "C_in", "C_out", "D_f", "D_k",

@@ -23,7 +23,7 @@ void print_calls(cnn::Module& block, const cnn::Tensor& x) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {});
+  const ExampleFlags flags(argc, argv, "Seeds 004 \"MobileNetV2\"", {});
 
   cnn::manual_seed(0);
   const cnn::Tensor x = cnn::randn({1, 24, 56, 56});

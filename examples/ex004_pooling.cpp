@@ -10,7 +10,7 @@
 #include "example_args.h"
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {});
+  const ExampleFlags flags(argc, argv, "Seeds 004 \"Pooling layer\"", {});
 
   const int64_t w1 = 224, d1 = 64;
   const cnn::Tensor x = cnn::zeros({1, d1, w1, w1});

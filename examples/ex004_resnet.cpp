@@ -13,9 +13,10 @@
 #include "example_args.h"
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--size"});
+  const ExampleFlags flags(argc, argv, "Seeds 004 \"ResNets\" and 003 §5 (Output = F(x) + x)",
+                           {{"--size", "224", "input height and width"}});
 
-  const int64_t size = std::stoll(option(argc, argv, "--size", "224"));
+  const int64_t size = flags.i64("--size");
   cnn::manual_seed(0);
 
   fmt::print("== A residual block: out = relu(F(x) + x) ==\n");

@@ -24,7 +24,7 @@ void describe(const std::string& title, cnn::Conv2d& conv, const cnn::Shape& inp
 }  // namespace
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {});
+  const ExampleFlags flags(argc, argv, "Seeds 004 \"All about the shapes\"", {});
 
   fmt::print("H_o = (H_i - K + 2P)/S + 1; with stride 1 and no padding: H_o = H_i - K + 1\n\n");
   fmt::print("LeNet's first hidden layer: 32x32 -> 28x28, so K = 32 - 28 + 1 = {}\n", 32 - 28 + 1);

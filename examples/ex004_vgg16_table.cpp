@@ -27,9 +27,10 @@ std::string volume(const cnn::Shape& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  check_flags(argc, argv, {"--size"});
+  const ExampleFlags flags(argc, argv, "Seeds 004 \"VGGNet in detail\"",
+                           {{"--size", "224", "input height and width"}});
 
-  const int64_t size = std::stoll(option(argc, argv, "--size", "224"));
+  const int64_t size = flags.i64("--size");
   auto model = cnn::models::create("vgg16");
   const cnn::ModelSummary s = cnn::summary(*model, {3, size, size});
 

@@ -1,46 +1,70 @@
-// The command-line helpers the example programs share: refusing unknown flags (and answering --help) before any
-// work starts, and the value after a flag. Not a flag parser (the `cnn` tool has CLI11); examples keep to a handful
-// of --name value options.
+// The flags of the example programs: each program lists its --name VALUE flags with a default and a line of help;
+// --help prints them, an unknown flag or a missing value exits 2 before any work starts. Not a general parser
+// (the `cnn` tool has CLI11); examples keep to a handful of options.
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <initializer_list>
+#include <map>
 #include <string>
+#include <vector>
 
-/// Exits 0 after printing the usage on --help or -h; exits 2 naming the flag when an argument is not one of
-/// `flags` (each takes a value) or a flag has no value. Call first in main.
-/// Usage: check_flags(argc, argv, {"--steps", "--output"});
-inline void check_flags(int argc, char** argv, std::initializer_list<const char*> flags) {
-  std::string list;
-  for (const char* f : flags) list += std::string(list.empty() ? "" : ", ") + f;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      std::printf("usage: %s", argv[0]);
-      for (const char* f : flags) std::printf(" [%s VALUE]", f);
-      std::printf("\n%s\n", flags.size() == 0 ? "(no flags)" : "see docs/course.md for what each program shows");
-      std::exit(0);
+struct ExampleFlag {
+  std::string name, fallback, help;  // "--steps", "200", "training steps"
+};
+
+/// Usage: const ExampleFlags flags(argc, argv, "trains X", {{"--steps", "200", "training steps"}});
+///        const int64_t steps = flags.i64("--steps");
+class ExampleFlags {
+ public:
+  ExampleFlags(int argc, char** argv, const std::string& about, const std::vector<ExampleFlag>& flags)
+      : program_(argv[0]) {
+    std::string list;
+    for (const ExampleFlag& f : flags) {
+      values_[f.name] = f.fallback;
+      list += (list.empty() ? "" : ", ") + f.name;
     }
-    bool known = false;
-    for (const char* f : flags) known = known || arg == f;
-    if (!known) {
-      std::fprintf(stderr, "%s: unknown argument '%s'; the flags are %s\n", argv[0], arg.c_str(),
-                   list.empty() ? "none (only --help)" : list.c_str());
-      std::exit(2);
+    for (int i = 1; i < argc; ++i) {
+      const std::string arg = argv[i];
+      if (arg == "--help" || arg == "-h") {
+        std::printf("usage: %s%s\n%s\n", argv[0], flags.empty() ? "" : " [--flag VALUE ...]", about.c_str());
+        for (const ExampleFlag& f : flags)
+          std::printf("  %-16s %s (default: %s)\n", f.name.c_str(), f.help.c_str(),
+                      f.fallback.empty() ? "\"\"" : f.fallback.c_str());
+        if (flags.empty()) std::printf("  (no flags)\n");
+        std::exit(0);
+      }
+      if (!values_.contains(arg)) fail("unknown flag '" + arg + "'; the flags are " + (list.empty() ? "none" : list));
+      if (i + 1 >= argc) fail(arg + " needs a value");
+      values_[arg] = argv[++i];
     }
-    if (i + 1 >= argc) {
-      std::fprintf(stderr, "%s: %s needs a value\n", argv[0], arg.c_str());
-      std::exit(2);
-    }
-    ++i;
   }
-}
 
-/// The argument after `name` (e.g. "--steps"), or `fallback` when the flag is absent.
-/// Usage: const int64_t steps = std::stoll(option(argc, argv, "--steps", "200"));
-inline std::string option(int argc, char** argv, const std::string& name, const std::string& fallback) {
-  for (int i = 1; i + 1 < argc; ++i)
-    if (name == argv[i]) return argv[i + 1];
-  return fallback;
-}
+  [[nodiscard]] std::string str(const std::string& name) const { return values_.at(name); }
+  [[nodiscard]] int64_t i64(const std::string& name) const {
+    char* end = nullptr;
+    const int64_t value = std::strtoll(values_.at(name).c_str(), &end, 10);
+    check_number(name, end);
+    return value;
+  }
+  [[nodiscard]] double f64(const std::string& name) const {
+    char* end = nullptr;
+    const double value = std::strtod(values_.at(name).c_str(), &end);
+    check_number(name, end);
+    return value;
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& message) const {
+    std::fprintf(stderr, "%s: %s\n", program_.c_str(), message.c_str());
+    std::exit(2);
+  }
+  void check_number(const std::string& name, const char* end) const {
+    const std::string& text = values_.at(name);
+    if (text.empty() || *end != '\0') fail(name + " takes a number, not '" + text + "'");
+  }
+
+  std::string program_;
+  std::map<std::string, std::string> values_;
+};

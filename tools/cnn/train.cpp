@@ -118,8 +118,14 @@ void check_resumed_settings(const std::string& output, const nlohmann::ordered_j
     return;  // unreadable: the checkpoint's own checks still apply
   }
   std::vector<std::string> changes;
+  auto same_folder = [](const nlohmann::ordered_json& a, const nlohmann::ordered_json& b) {
+    std::error_code ec;
+    return a.is_string() && b.is_string() &&
+           fs::weakly_canonical(a.get<std::string>(), ec) == fs::weakly_canonical(b.get<std::string>(), ec);
+  };
   for (const auto& [key, value] : now.items())
-    if (!free_on_resume(key) && before.contains(key) && before[key] != value)
+    if (!free_on_resume(key) && before.contains(key) && before[key] != value &&
+        !(key == "data_dir" && same_folder(before[key], value)))
       changes.push_back(fmt::format("  {}: {} -> {}", key, before[key].dump(), value.dump()));
   if (changes.empty()) return;
   CNN_CHECK(force, "train --resume {}: these settings differ from the run's ({}):\n{}\nHINT: resume with the run's "
@@ -177,7 +183,9 @@ void run_train(TrainArgs a, const TrainSetup& setup) {
   a.augment.img_size = data.raw_shape[2];
   a.threads = get_num_threads();
   a.backend = backend().name();
-  a.data_dir = spec.dir;
+  // Absolute, so that the run folder finds its data from any working directory (eval, viz, report, predict).
+  a.data_dir = fs::absolute(spec.dir).lexically_normal().string();
+  if (a.dataset.rfind("folder:", 0) == 0) a.dataset = "folder:" + a.data_dir;
   nlohmann::ordered_json config = resolved_config(a);
   config.update(setup.extra_config);
   if (!a.resume.empty()) check_resumed_settings(a.output, config, a.force);
