@@ -91,25 +91,22 @@ RunState resume(const FitOptions& o, Module& model, Optimizer& optimizer, DataLo
             "the same --sched",
             path, c.scheduler ? "with" : "without", o.scheduler ? "one" : "none");
   const Json s = Json::parse(c.state_json);
+  // The schedule is always the one the new settings describe, brought to where the checkpoint stopped by replaying
+  // its steps (plateau with the recorded metrics): the same lrs, bit for bit, when nothing changed; timm's
+  // recomputed schedule when --epochs grew; the new lr when --force changed it.
+  for (size_t g = 0; g < fresh_lrs.size(); ++g) optimizer.set_lr(fresh_lrs[g], static_cast<int64_t>(g));
   if (o.scheduler != nullptr) {
-    if (s.at("epochs").get<int64_t>() == o.epochs) {
-      o.scheduler->load_state_dict(*c.scheduler);
-    } else {
-      // A longer (or shorter) run, as timm: the schedule is the one for the new --epochs, brought to where the
-      // checkpoint stopped by replaying its steps (plateau with the recorded metrics).
-      for (size_t g = 0; g < fresh_lrs.size(); ++g) optimizer.set_lr(fresh_lrs[g], static_cast<int64_t>(g));
-      std::vector<double> metrics;
-      for (const auto& m : s.at("history")) {
-        const EpochMetrics e = train_detail::epoch_from_json(m);
-        metrics.push_back(o.monitor == "loss" ? e.test_loss : o.monitor == "top5" ? e.test_top5 : e.test_acc);
-      }
-      const auto steps = static_cast<int64_t>(c.scheduler->at("last_epoch"));
-      for (int64_t i = 0; i < steps; ++i)
-        if (o.scheduler->needs_metric())
-          dynamic_cast<ReduceLROnPlateau&>(*o.scheduler).step(metrics.at(static_cast<size_t>(i)));
-        else
-          o.scheduler->step();
+    std::vector<double> metrics;
+    for (const auto& m : s.at("history")) {
+      const EpochMetrics e = train_detail::epoch_from_json(m);
+      metrics.push_back(o.monitor == "loss" ? e.test_loss : o.monitor == "top5" ? e.test_top5 : e.test_acc);
     }
+    const auto steps = static_cast<int64_t>(c.scheduler->at("last_epoch"));
+    for (int64_t i = 0; i < steps; ++i)
+      if (o.scheduler->needs_metric())
+        dynamic_cast<ReduceLROnPlateau&>(*o.scheduler).step(metrics.at(static_cast<size_t>(i)));
+      else
+        o.scheduler->step();
   }
   CNN_CHECK(s.at("monitor").get<std::string>() == o.monitor, "resume {}: the run monitored {}, this one {}", path,
             s.at("monitor").get<std::string>(), o.monitor);

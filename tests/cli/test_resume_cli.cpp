@@ -82,6 +82,7 @@ TEST_F(ResumeCli, ChangedSettingsAreRefusedUnlessForced) {
             std::string::npos)
       << r.out;
   EXPECT_EQ(metrics(run).size(), 2u);
+  EXPECT_EQ(metrics(run)[1]["lr"], 0.05);  // the forced lr applies from the resumed epoch
 }
 
 TEST_F(ResumeCli, AFolderHoldingARunIsNotOverwritten) {

@@ -4,13 +4,9 @@
 #include <cnn/models.h>
 #include <fmt/format.h>
 
-#include <filesystem>
-
 #include "commands.h"
 
 namespace cnn::cli {
-
-namespace fs = std::filesystem;
 
 void add_run_source(CLI::App* cmd, RunSource& s, RunFlagOptions options) {
   cmd->add_option("run", s.run,

@@ -131,7 +131,9 @@ void check_resumed_settings(const std::string& output, const nlohmann::ordered_j
   CNN_CHECK(force, "train --resume {}: these settings differ from the run's ({}):\n{}\nHINT: resume with the run's "
             "settings (--config {}), or pass --force to continue with the new ones",
             output, path, fmt::join(changes, "\n"), path);
-  fmt::print("warning: --force: continuing {} with changed settings:\n{}\n", output, fmt::join(changes, "\n"));
+  fmt::print("warning: --force: continuing {} with changed settings:\n{}\n(the lr and its schedule follow the new "
+             "settings; the optimiser's other settings and state come from the checkpoint)\n",
+             output, fmt::join(changes, "\n"));
 }
 
 void print_eval(const char* what, const EvalResult& r) {
