@@ -130,6 +130,8 @@ class Tensor {
   /// Same data, cut from the graph.
   Tensor detach() const;
   const std::shared_ptr<Node>& grad_fn() const;
+  /// The name of the node that made this tensor ("AddBackward"), empty for a leaf.
+  std::string grad_fn_name() const;
   void set_grad_fn(std::shared_ptr<Node> node) const;
 
   // In-place updates of data, never recorded by autograd (optimisers, initialisers, running statistics).

@@ -1,20 +1,23 @@
 // The backward pass: topological order over recorded nodes, gradient accumulation into leaves and
 // retained non-leaf tensors, and the Tensor methods that expose autograd state.
 #include <cnn/autograd.h>
-#include <cnn/ops.h>
+#include <cnn/backend.h>
 
 #include <unordered_map>
 #include <unordered_set>
+
+#include "tensor/raw.h"
 
 namespace cnn {
 
 namespace {
 thread_local bool g_grad_enabled = true;
 
-// Accumulates out-of-place, so a stored gradient never aliases another tensor's storage.
+// Accumulates out-of-place, so a stored gradient never aliases another tensor's storage. Both have the
+// tensor's shape (check_grad_shape); the kernel is called directly, as nothing records during backward.
 Tensor accumulate(const Tensor& existing, const Tensor& incoming) {
   if (!existing.defined()) return incoming;
-  return add(existing, incoming);
+  return backend().binary(BinaryKind::add, existing, incoming);
 }
 
 // Nodes reachable from root, each after every node that feeds it a gradient (reverse topological order).
@@ -141,7 +144,7 @@ void execute(const std::vector<Tensor>& roots, const std::vector<Tensor>& root_g
     if (captured) {
       (*captured)[leaf.impl()] = accumulate((*captured)[leaf.impl()], g);
     } else {
-      leaf.set_grad(accumulate(leaf.grad(), g).contiguous());  // dense, for optimisers
+      leaf.set_grad(raw::contiguous(accumulate(leaf.grad(), g)));  // dense, for optimisers
     }
   }
 }
@@ -240,16 +243,9 @@ void TensorHookHandle::remove() {
   tensor_.reset();
 }
 void Tensor::backward(const Tensor& gradient, bool retain_graph) const { run_backward(*this, gradient, retain_graph); }
-Tensor Tensor::detach() const {
-  auto impl = std::make_shared<TensorImpl>();
-  impl->storage = impl_->storage;
-  impl->offset = impl_->offset;
-  impl->shape = impl_->shape;
-  impl->strides = impl_->strides;
-  impl->dtype = impl_->dtype;
-  return Tensor(std::move(impl));
-}
+Tensor Tensor::detach() const { return raw::data_of(*this); }
 const std::shared_ptr<Node>& Tensor::grad_fn() const { return impl_->grad_fn; }
+std::string Tensor::grad_fn_name() const { return impl_->grad_fn ? impl_->grad_fn->name : std::string(); }
 void Tensor::set_grad_fn(std::shared_ptr<Node> node) const { impl_->grad_fn = std::move(node); }
 
 }  // namespace cnn

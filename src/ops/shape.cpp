@@ -5,20 +5,11 @@
 #include <numeric>
 
 #include "tensor/copy.h"
+#include "tensor/raw.h"
 
 namespace cnn {
 
 namespace {
-
-Tensor make_view(const Tensor& base, Shape shape, std::vector<int64_t> strides, int64_t offset) {
-  auto impl = std::make_shared<TensorImpl>();
-  impl->storage = base.impl()->storage;
-  impl->offset = offset;
-  impl->shape = std::move(shape);
-  impl->strides = std::move(strides);
-  impl->dtype = base.dtype();
-  return Tensor(std::move(impl));
-}
 
 // Resolves one -1 in a requested shape against numel.
 Shape infer_shape(const Shape& requested, int64_t numel, const char* op, const Shape& from) {
@@ -84,7 +75,7 @@ Tensor view(const Tensor& x, const Shape& requested) {
             "view: size {} is not compatible with input of shape {} and strides {} (use reshape)", shape, x.shape(),
             Shape(x.strides()));
   const Shape in_shape = x.shape();
-  return record("ViewBackward", make_view(x, shape, strides, x.storage_offset()), {x},
+  return record("ViewBackward", raw::view(x, shape, strides, x.storage_offset()), {x},
                 [in_shape](const Tensor& dy, const NeedsGrad&) { return std::vector<Tensor>{dy.reshape(in_shape)}; });
 }
 
@@ -95,21 +86,11 @@ Tensor reshape(const Tensor& x, const Shape& requested) {
 }
 
 Tensor permute(const Tensor& x, const std::vector<int64_t>& dims) {
-  CNN_CHECK(static_cast<int64_t>(dims.size()) == x.dim(), "permute: expected {} dimensions for input of shape {}, got {}",
-            x.dim(), x.shape(), dims.size());
-  std::vector<int64_t> perm(dims.size()), inverse(dims.size());
-  std::vector<bool> used(dims.size(), false);
-  std::vector<int64_t> shape(dims.size()), strides(dims.size());
-  for (size_t i = 0; i < dims.size(); ++i) {
-    const int64_t d = wrap_dim(dims[i], x.dim(), "permute");
-    CNN_CHECK(!used[static_cast<size_t>(d)], "permute: dimension {} repeated in {}", d, Shape(dims));
-    used[static_cast<size_t>(d)] = true;
-    perm[i] = d;
-    inverse[static_cast<size_t>(d)] = static_cast<int64_t>(i);
-    shape[i] = x.shape()[d];
-    strides[i] = x.strides()[static_cast<size_t>(d)];
-  }
-  return record("PermuteBackward", make_view(x, Shape(shape), strides, x.storage_offset()), {x},
+  Tensor y = raw::permute(x, dims);  // checks dims
+  std::vector<int64_t> inverse(dims.size());
+  for (size_t i = 0; i < dims.size(); ++i)
+    inverse[static_cast<size_t>(wrap_dim(dims[i], x.dim(), "permute"))] = static_cast<int64_t>(i);
+  return record("PermuteBackward", y, {x},
                 [inverse](const Tensor& dy, const NeedsGrad&) { return std::vector<Tensor>{dy.permute(inverse)}; });
 }
 
@@ -191,7 +172,7 @@ Tensor Tensor::slice(int64_t dim_, int64_t start, int64_t end, int64_t step) con
   const int64_t offset = storage_offset() + start * st[static_cast<size_t>(d)];
   st[static_cast<size_t>(d)] *= step;
   const Shape in_shape = shape();
-  return record("SliceBackward", make_view(*this, s, st, offset), {*this},
+  return record("SliceBackward", raw::view(*this, s, st, offset), {*this},
                 [in_shape, d, start, end, step](const Tensor& dy, const NeedsGrad&) {
                   Tensor dx = zeros(in_shape);
                   copy_strided(dx.slice(d, start, end, step), dy);
@@ -222,26 +203,13 @@ Tensor Tensor::squeeze(int64_t dim_) const {
   s.erase(s.begin() + d);
   st.erase(st.begin() + d);
   const Shape in_shape = shape();
-  return record("SqueezeBackward", make_view(*this, Shape(s), st, storage_offset()), {*this},
+  return record("SqueezeBackward", raw::view(*this, Shape(s), st, storage_offset()), {*this},
                 [in_shape](const Tensor& dy, const NeedsGrad&) { return std::vector<Tensor>{dy.reshape(in_shape)}; });
 }
 
 Tensor Tensor::expand(const Shape& target) const {
-  CNN_CHECK(target.dim() >= dim(), "expand: cannot expand shape {} to fewer dimensions {}", shape(), target);
-  const int64_t lead = target.dim() - dim();
-  std::vector<int64_t> st(target.size());
-  for (int64_t i = 0; i < target.dim(); ++i) {
-    if (i < lead) {
-      st[static_cast<size_t>(i)] = 0;
-      continue;
-    }
-    const int64_t have = shape()[i - lead];
-    CNN_CHECK(have == target[i] || have == 1, "expand: shape {} cannot be expanded to {} (dimension {}: {} vs {})",
-              shape(), target, i, have, target[i]);
-    st[static_cast<size_t>(i)] = have == target[i] ? strides()[static_cast<size_t>(i - lead)] : 0;
-  }
   const Shape in_shape = shape();
-  return record("ExpandBackward", make_view(*this, target, st, storage_offset()), {*this},
+  return record("ExpandBackward", raw::expand(*this, target), {*this},
                 [in_shape](const Tensor& dy, const NeedsGrad&) { return std::vector<Tensor>{sum_to(dy, in_shape)}; });
 }
 
@@ -249,6 +217,12 @@ Tensor Tensor::clone(MemoryFormat format) const {
   Tensor out = empty_like(*this, format);
   copy_strided(out, *this);
   return record("CloneBackward", out, {*this}, [](const Tensor& dy, const NeedsGrad&) { return std::vector<Tensor>{dy}; });
+}
+
+Tensor Tensor::contiguous(MemoryFormat format) const {
+  if (format == MemoryFormat::preserve) format = MemoryFormat::contiguous;
+  if (is_contiguous(format)) return *this;
+  return clone(format);
 }
 
 Tensor Tensor::to(DType target) const {

@@ -1,5 +1,4 @@
 // PyTorch-like printing: tensor([[1.0000, 2.0000], ...], shape=[2, 3]) with "..." for large tensors.
-#include <cnn/autograd.h>
 #include <cnn/tensor.h>
 
 #include <cmath>
@@ -108,7 +107,7 @@ std::string Tensor::str() const {
   }
   if (dim() != 1 || numel() > g_options.threshold || numel() == 0) os << ", shape=" << shape().str();
   if (!is_float) os << ", dtype=int64";
-  if (grad_fn()) os << ", grad_fn=<" << grad_fn()->name << ">";
+  if (grad_fn()) os << ", grad_fn=<" << grad_fn_name() << ">";
   else if (requires_grad()) os << ", requires_grad=True";
   os << ")";
   return os.str();

@@ -1,6 +1,5 @@
 // Tensor basics: storage, accessors, memory-format queries, in-place fills.
-// Not views (ops/shape.cpp), not autograd (autograd/engine.cpp), not printing (tensor/print.cpp).
-#include <cnn/ops.h>
+// Not views or contiguous() (ops/shape.cpp), not autograd (autograd/engine.cpp), not printing (tensor/print.cpp).
 #include <cnn/tensor.h>
 
 #include <algorithm>
@@ -10,6 +9,7 @@
 #include <numeric>
 
 #include "tensor/copy.h"
+#include "tensor/raw.h"
 
 namespace cnn {
 
@@ -69,11 +69,14 @@ double Tensor::item() const {
 
 template <class T>
 std::vector<T> Tensor::to_vector() const {
-  Tensor c = dtype() == (std::is_same_v<T, float> ? DType::f32 : DType::i64) ? contiguous() : to(
-      std::is_same_v<T, float> ? DType::f32 : DType::i64);
-  c = c.contiguous();
-  const T* p = c.data<T>();
-  return std::vector<T>(p, p + c.numel());
+  constexpr DType want = std::is_same_v<T, float> ? DType::f32 : DType::i64;
+  Tensor dense = *this;
+  if (dtype() != want || !is_contiguous()) {
+    dense = Tensor::empty(shape(), want);
+    copy_strided(dense, *this);
+  }
+  const T* p = dense.data<T>();
+  return std::vector<T>(p, p + numel());
 }
 template std::vector<float> Tensor::to_vector<float>() const;
 template std::vector<int64_t> Tensor::to_vector<int64_t>() const;
@@ -111,12 +114,6 @@ MemoryFormat Tensor::suggest_memory_format() const {
   return MemoryFormat::contiguous;
 }
 
-Tensor Tensor::contiguous(MemoryFormat format) const {
-  if (format == MemoryFormat::preserve) format = MemoryFormat::contiguous;
-  if (is_contiguous(format)) return *this;
-  return clone(format);
-}
-
 Tensor& Tensor::fill_(double value) {
   CNN_CHECK(defined(), "fill_: tensor is undefined");
   fill_strided(*this, value);
@@ -125,9 +122,9 @@ Tensor& Tensor::fill_(double value) {
 
 Tensor& Tensor::copy_(const Tensor& src) {
   CNN_CHECK(defined() && src.defined(), "copy_: tensor is undefined");
-  Shape target = broadcast_shapes(shape(), src.shape(), "copy_");
-  CNN_CHECK(target == shape(), "copy_: cannot copy a tensor of shape {} into one of shape {}", src.shape(), shape());
-  copy_strided(*this, src.shape() == shape() ? src : src.expand(shape()));
+  CNN_CHECK(broadcast_shapes(shape(), src.shape(), "copy_") == shape(),
+            "copy_: cannot copy a tensor of shape {} into one of shape {}", src.shape(), shape());
+  copy_strided(*this, src.shape() == shape() ? src : raw::expand(src, shape(), "copy_"));
   return *this;
 }
 

@@ -10,6 +10,7 @@
 
 #include "backend/onednn/onednn_backend.h"
 #include "backend/onednn/onednn_factory.h"
+#include "tensor/raw.h"
 
 namespace cnn::onednn {
 
@@ -60,7 +61,7 @@ Tensor as_plain_4d(const Tensor& t, bool prefer_nhwc, tag* layout) {
     return t;
   }
   *layout = prefer_nhwc ? tag::nhwc : tag::nchw;
-  return t.contiguous(prefer_nhwc ? MemoryFormat::channels_last : MemoryFormat::contiguous);
+  return raw::contiguous(t, prefer_nhwc ? MemoryFormat::channels_last : MemoryFormat::contiguous);
 }
 
 Tensor empty_as(const Shape& shape, tag layout) {

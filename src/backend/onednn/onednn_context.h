@@ -26,7 +26,7 @@ dnnl::stream& stream();
 void execute(const dnnl::primitive& prim, const Args& args);
 
 /// The arguments of one primitive execution. Holds the tensors whose buffers it points at, so a temporary
-/// such as `x.contiguous()` stays alive until the primitive has run.
+/// such as `raw::contiguous(x)` stays alive until the primitive has run.
 class Bindings {
  public:
   /// Binds `t`'s dense buffer, described by `desc`, as argument `arg` (DNNL_ARG_*).

@@ -5,6 +5,7 @@
 
 #include "backend/onednn/onednn_backend.h"
 #include "backend/onednn/onednn_context.h"
+#include "tensor/raw.h"
 
 namespace cnn {
 
@@ -82,13 +83,13 @@ Tensor OneDnnBackend::conv2d_forward(const Tensor& x, const Tensor& w, const Ten
   const Geometry g = geometry(x.shape(), w.shape(), p);
   const SerialScope serial(g.small);
   auto e = forward_entry(g, b.defined());
-  const Tensor ws = w.contiguous();
+  const Tensor ws = raw::contiguous(w);
   Tensor y = empty_as(Shape(g.dst), tag::nhwc);
   Bindings args;
-  args.add(DNNL_ARG_SRC, e->pd.src_desc(), x.contiguous(MemoryFormat::channels_last))
+  args.add(DNNL_ARG_SRC, e->pd.src_desc(), raw::contiguous(x, MemoryFormat::channels_last))
       .add(DNNL_ARG_WEIGHTS, e->weights.apply(wrap(user_weights(g), ws)))
       .add(DNNL_ARG_DST, e->pd.dst_desc(), y);
-  if (b.defined()) args.add(DNNL_ARG_BIAS, e->pd.bias_desc(), b.contiguous());
+  if (b.defined()) args.add(DNNL_ARG_BIAS, e->pd.bias_desc(), raw::contiguous(b));
   args.run(e->prim);
   return y;
 }
@@ -105,10 +106,10 @@ Tensor OneDnnBackend::conv2d_backward_data(const Tensor& dy, const Tensor& w, co
     dnnl::convolution_backward_data::primitive_desc pd(d, engine(), forward_entry(g, false)->pd);
     return BackwardData{pd, dnnl::convolution_backward_data(pd), Reorder(user_weights(g), pd.weights_desc())};
   });
-  const Tensor ws = w.contiguous();
+  const Tensor ws = raw::contiguous(w);
   Tensor dx = empty_as(x_shape, tag::nhwc);
   Bindings()
-      .add(DNNL_ARG_DIFF_DST, e->pd.diff_dst_desc(), dy.contiguous(MemoryFormat::channels_last))
+      .add(DNNL_ARG_DIFF_DST, e->pd.diff_dst_desc(), raw::contiguous(dy, MemoryFormat::channels_last))
       .add(DNNL_ARG_WEIGHTS, e->weights.apply(wrap(user_weights(g), ws)))
       .add(DNNL_ARG_DIFF_SRC, e->pd.diff_src_desc(), dx)
       .run(e->prim);
@@ -134,8 +135,8 @@ std::pair<Tensor, Tensor> OneDnnBackend::conv2d_backward_weights(const Tensor& d
   const memory dw_user = wrap(user_weights(g), dw);
   const memory dw_mem = e->weights.prim ? scratch(e->pd.diff_weights_desc()) : dw_user;
   Bindings args;
-  args.add(DNNL_ARG_SRC, e->pd.src_desc(), x.contiguous(MemoryFormat::channels_last))
-      .add(DNNL_ARG_DIFF_DST, e->pd.diff_dst_desc(), dy.contiguous(MemoryFormat::channels_last))
+  args.add(DNNL_ARG_SRC, e->pd.src_desc(), raw::contiguous(x, MemoryFormat::channels_last))
+      .add(DNNL_ARG_DIFF_DST, e->pd.diff_dst_desc(), raw::contiguous(dy, MemoryFormat::channels_last))
       .add(DNNL_ARG_DIFF_WEIGHTS, dw_mem);
   Tensor db;
   if (with_bias) {

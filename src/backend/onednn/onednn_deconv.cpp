@@ -3,6 +3,7 @@
 // [C_in, C_out/groups, kH, kW] are oneDNN's (G, OC/G, IC/G, KH, KW) laid out as giohw (iohw without groups).
 #include "backend/onednn/onednn_backend.h"
 #include "backend/onednn/onednn_context.h"
+#include "tensor/raw.h"
 
 namespace cnn {
 
@@ -83,13 +84,13 @@ Tensor OneDnnBackend::deconv2d_forward(const Tensor& x, const Tensor& w, const T
   if (!g.supported) return RefBackend::deconv2d_forward(x, w, b, p);
   const SerialScope serial(g.small);
   auto e = forward_entry(g, b.defined());
-  const Tensor ws = w.contiguous();
+  const Tensor ws = raw::contiguous(w);
   Tensor y = empty_as(Shape(g.dst), tag::nhwc);
   Bindings args;
-  args.add(DNNL_ARG_SRC, e->pd.src_desc(), x.contiguous(MemoryFormat::channels_last))
+  args.add(DNNL_ARG_SRC, e->pd.src_desc(), raw::contiguous(x, MemoryFormat::channels_last))
       .add(DNNL_ARG_WEIGHTS, e->weights.apply(wrap(user_weights(g), ws)))
       .add(DNNL_ARG_DST, e->pd.dst_desc(), y);
-  if (b.defined()) args.add(DNNL_ARG_BIAS, e->pd.bias_desc(), b.contiguous());
+  if (b.defined()) args.add(DNNL_ARG_BIAS, e->pd.bias_desc(), raw::contiguous(b));
   args.run(e->prim);
   return y;
 }
@@ -106,10 +107,10 @@ Tensor OneDnnBackend::deconv2d_backward_data(const Tensor& dy, const Tensor& w, 
     dnnl::deconvolution_backward_data::primitive_desc pd(d, engine(), forward_entry(g, false)->pd);
     return BackwardData{pd, dnnl::deconvolution_backward_data(pd), Reorder(user_weights(g), pd.weights_desc())};
   });
-  const Tensor ws = w.contiguous();
+  const Tensor ws = raw::contiguous(w);
   Tensor dx = empty_as(x_shape, tag::nhwc);
   Bindings()
-      .add(DNNL_ARG_DIFF_DST, e->pd.diff_dst_desc(), dy.contiguous(MemoryFormat::channels_last))
+      .add(DNNL_ARG_DIFF_DST, e->pd.diff_dst_desc(), raw::contiguous(dy, MemoryFormat::channels_last))
       .add(DNNL_ARG_WEIGHTS, e->weights.apply(wrap(user_weights(g), ws)))
       .add(DNNL_ARG_DIFF_SRC, e->pd.diff_src_desc(), dx)
       .run(e->prim);
@@ -135,8 +136,8 @@ std::pair<Tensor, Tensor> OneDnnBackend::deconv2d_backward_weights(const Tensor&
   const memory dw_user = wrap(user_weights(g), dw);
   const memory dw_mem = e->weights.prim ? scratch(e->pd.diff_weights_desc()) : dw_user;
   Bindings args;
-  args.add(DNNL_ARG_SRC, e->pd.src_desc(), x.contiguous(MemoryFormat::channels_last))
-      .add(DNNL_ARG_DIFF_DST, e->pd.diff_dst_desc(), dy.contiguous(MemoryFormat::channels_last))
+  args.add(DNNL_ARG_SRC, e->pd.src_desc(), raw::contiguous(x, MemoryFormat::channels_last))
+      .add(DNNL_ARG_DIFF_DST, e->pd.diff_dst_desc(), raw::contiguous(dy, MemoryFormat::channels_last))
       .add(DNNL_ARG_DIFF_WEIGHTS, dw_mem);
   Tensor db;
   if (with_bias) {

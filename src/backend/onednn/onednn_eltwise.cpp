@@ -5,6 +5,7 @@
 
 #include "backend/onednn/onednn_backend.h"
 #include "backend/onednn/onednn_context.h"
+#include "tensor/raw.h"
 
 namespace cnn {
 
@@ -88,7 +89,7 @@ Tensor in_layout_of(const Tensor& t, const Tensor& like) {
   return out;
 }
 
-Tensor dense(const Tensor& t) { return t.is_non_overlapping_and_dense() ? t : t.contiguous(); }
+Tensor dense(const Tensor& t) { return t.is_non_overlapping_and_dense() ? t : raw::contiguous(t); }
 
 template <class Op>
 void zip(const float* a, const float* b, float* out, int64_t n, Op op) {

@@ -2,6 +2,7 @@
 // matmul. Everything stays in plain row-major layouts (strides describe transposes): no weight reorders.
 #include "backend/onednn/onednn_backend.h"
 #include "backend/onednn/onednn_context.h"
+#include "tensor/raw.h"
 
 namespace cnn {
 
@@ -42,12 +43,12 @@ struct Operand {
 };
 
 Operand operand(const Tensor& t, bool trans) {
-  Tensor v = trans ? t.transpose(1, 2) : t;
+  Tensor v = trans ? raw::transpose(t, 1, 2) : t;
   const int64_t B = v.size(0), R = v.size(1), C = v.size(2);
   const bool rows = (C == 1 || v.stride(2) == 1) && (R == 1 || v.stride(1) == C);
   const bool cols = (R == 1 || v.stride(1) == 1) && (C == 1 || v.stride(2) == R);
   const bool packed = B == 1 || v.stride(0) == R * C;
-  if (!packed || (!rows && !cols)) v = v.contiguous();
+  if (!packed || (!rows && !cols)) v = raw::contiguous(v);
   const bool col_major = packed && !rows && cols;
   const memory::dims strides = col_major ? memory::dims{R * C, 1, R} : memory::dims{R * C, C, 1};
   return {v, memory::desc({B, R, C}, dt::f32, strides), strides};
@@ -70,10 +71,10 @@ Tensor OneDnnBackend::linear_forward(const Tensor& x, const Tensor& w, const Ten
   });
   Tensor y = Tensor::empty(Shape{N, O});
   Bindings args;
-  args.add(DNNL_ARG_SRC, plain2d(N, I), x.contiguous())
-      .add(DNNL_ARG_WEIGHTS, wt, w.contiguous())
+  args.add(DNNL_ARG_SRC, plain2d(N, I), raw::contiguous(x))
+      .add(DNNL_ARG_WEIGHTS, wt, raw::contiguous(w))
       .add(DNNL_ARG_DST, plain2d(N, O), y);
-  if (b.defined()) args.add(DNNL_ARG_BIAS, bias, b.contiguous());
+  if (b.defined()) args.add(DNNL_ARG_BIAS, bias, raw::contiguous(b));
   args.run(e->prim);
   return y;
 }
@@ -90,8 +91,8 @@ Tensor OneDnnBackend::linear_backward_data(const Tensor& dy, const Tensor& w) {
   });
   Tensor dx = Tensor::empty(Shape{N, I});
   Bindings()
-      .add(DNNL_ARG_DIFF_DST, plain2d(N, O), dy.contiguous())
-      .add(DNNL_ARG_WEIGHTS, plain2d(O, I), w.contiguous())
+      .add(DNNL_ARG_DIFF_DST, plain2d(N, O), raw::contiguous(dy))
+      .add(DNNL_ARG_WEIGHTS, plain2d(O, I), raw::contiguous(w))
       .add(DNNL_ARG_DIFF_SRC, plain2d(N, I), dx)
       .run(e->prim);
   return dx;
@@ -110,8 +111,8 @@ std::pair<Tensor, Tensor> OneDnnBackend::linear_backward_weights(const Tensor& d
   });
   Tensor dw = Tensor::empty(Shape{O, I}), db;
   Bindings args;
-  args.add(DNNL_ARG_SRC, plain2d(N, I), x.contiguous())
-      .add(DNNL_ARG_DIFF_DST, plain2d(N, O), dy.contiguous())
+  args.add(DNNL_ARG_SRC, plain2d(N, I), raw::contiguous(x))
+      .add(DNNL_ARG_DIFF_DST, plain2d(N, O), raw::contiguous(dy))
       .add(DNNL_ARG_DIFF_WEIGHTS, plain2d(O, I), dw);
   if (with_bias) {
     db = Tensor::empty(Shape{O});

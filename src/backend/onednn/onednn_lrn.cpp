@@ -4,6 +4,7 @@
 // Size 1 (a plain power) also stays on the reference: oneDNN 2.6 crashes creating its NHWC backward.
 #include "backend/onednn/onednn_backend.h"
 #include "backend/onednn/onednn_context.h"
+#include "tensor/raw.h"
 
 namespace cnn {
 
@@ -30,12 +31,12 @@ Plain plain(const Tensor& x) {
     p.dims = dims_of(x.shape());
     return p;
   }
-  return {x.contiguous(), {x.size(0), x.size(1), x.size(2), 1}, tag::nchw};
+  return {raw::contiguous(x), {x.size(0), x.size(1), x.size(2), 1}, tag::nchw};
 }
 
 // `t` (of x's shape) in the plain layout of `like`.
 Tensor in_layout(const Tensor& t, const Plain& like) {
-  return like.layout == tag::nhwc ? t.contiguous(MemoryFormat::channels_last) : t.contiguous();
+  return like.layout == tag::nhwc ? raw::contiguous(t, MemoryFormat::channels_last) : raw::contiguous(t);
 }
 
 Tensor empty_in_layout(const Tensor& x, const Plain& p) {

@@ -5,6 +5,7 @@
 
 #include "backend/onednn/onednn_backend.h"
 #include "backend/onednn/onednn_context.h"
+#include "tensor/raw.h"
 
 namespace cnn {
 
@@ -28,13 +29,13 @@ Plain plain(const Tensor& x) {
     p.dims = dims_of(x.shape());
     return p;
   }
-  return {x.contiguous(), {x.size(0), x.size(1), x.dim() == 3 ? x.size(2) : 1, 1}, tag::nchw};
+  return {raw::contiguous(x), {x.size(0), x.size(1), x.dim() == 3 ? x.size(2) : 1, 1}, tag::nchw};
 }
 
 // Same memory format as `like` (a Plain's data), for dy.
 Tensor like_layout(const Tensor& t, const Plain& like) {
-  if (t.dim() == 4 && like.layout == tag::nhwc) return t.contiguous(MemoryFormat::channels_last);
-  return t.contiguous();
+  if (t.dim() == 4 && like.layout == tag::nhwc) return raw::contiguous(t, MemoryFormat::channels_last);
+  return raw::contiguous(t);
 }
 
 Tensor empty_like_plain(const Tensor& x, const Plain& p) {
@@ -88,7 +89,8 @@ Backend::BatchNormStats OneDnnBackend::batchnorm_forward_training(const Tensor& 
       .add(DNNL_ARG_DST, e->pd.dst_desc(), s.y)
       .add(DNNL_ARG_MEAN, vec(C), s.mean)
       .add(DNNL_ARG_VARIANCE, vec(C), s.var);
-  if (affine) args.add(DNNL_ARG_SCALE, vec(C), gamma.contiguous()).add(DNNL_ARG_SHIFT, vec(C), beta.contiguous());
+  if (affine)
+    args.add(DNNL_ARG_SCALE, vec(C), raw::contiguous(gamma)).add(DNNL_ARG_SHIFT, vec(C), raw::contiguous(beta));
   args.run(e->prim);
   const float* v = s.var.data<float>();
   float* inv = s.invstd.data<float>();
@@ -110,9 +112,10 @@ Tensor OneDnnBackend::batchnorm_forward_inference(const Tensor& x, const Tensor&
   Bindings args;
   args.add(DNNL_ARG_SRC, e->pd.src_desc(), p.data)
       .add(DNNL_ARG_DST, e->pd.dst_desc(), y)
-      .add(DNNL_ARG_MEAN, vec(C), mean.contiguous())
-      .add(DNNL_ARG_VARIANCE, vec(C), var.contiguous());
-  if (affine) args.add(DNNL_ARG_SCALE, vec(C), gamma.contiguous()).add(DNNL_ARG_SHIFT, vec(C), beta.contiguous());
+      .add(DNNL_ARG_MEAN, vec(C), raw::contiguous(mean))
+      .add(DNNL_ARG_VARIANCE, vec(C), raw::contiguous(var));
+  if (affine)
+    args.add(DNNL_ARG_SCALE, vec(C), raw::contiguous(gamma)).add(DNNL_ARG_SHIFT, vec(C), raw::contiguous(beta));
   args.run(e->prim);
   return y;
 }
@@ -139,7 +142,7 @@ Backend::BatchNormGrads OneDnnBackend::batchnorm_backward(const Tensor& dy, cons
   });
   const int64_t C = x.size(1);
   Tensor var = Tensor::empty(Shape{C});
-  const Tensor inv = invstd.contiguous();
+  const Tensor inv = raw::contiguous(invstd);
   for (int64_t c = 0; c < C; ++c) {
     const double s = inv.data<float>()[c];
     var.data<float>()[c] = static_cast<float>(1.0 / (s * s));
@@ -148,14 +151,14 @@ Backend::BatchNormGrads OneDnnBackend::batchnorm_backward(const Tensor& dy, cons
   Bindings args;
   args.add(DNNL_ARG_SRC, e->pd.src_desc(), p.data)
       .add(DNNL_ARG_DIFF_DST, e->pd.diff_dst_desc(), like_layout(dy, p))
-      .add(DNNL_ARG_MEAN, vec(C), mean.contiguous())
+      .add(DNNL_ARG_MEAN, vec(C), raw::contiguous(mean))
       .add(DNNL_ARG_VARIANCE, vec(C), var)
       .add(DNNL_ARG_DIFF_SRC, e->pd.diff_src_desc(), g.dx);
   if (affine) {
     g.dgamma = Tensor::empty(Shape{C});
     g.dbeta = Tensor::empty(Shape{C});
     // oneDNN 2.6 asks for a shift argument it never reads in backward: gamma stands in for beta.
-    const Tensor scale = gamma.contiguous();
+    const Tensor scale = raw::contiguous(gamma);
     args.add(DNNL_ARG_SCALE, vec(C), scale)
         .add(DNNL_ARG_SHIFT, vec(C), scale)
         .add(DNNL_ARG_DIFF_SCALE, vec(C), g.dgamma)

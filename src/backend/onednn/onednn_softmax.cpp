@@ -3,6 +3,7 @@
 // off std::exp/std::log, which buys nothing at that size. Not the losses: nll stays with RefBackend too.
 #include "backend/onednn/onednn_backend.h"
 #include "backend/onednn/onednn_context.h"
+#include "tensor/raw.h"
 
 namespace cnn {
 
@@ -45,7 +46,7 @@ Tensor OneDnnBackend::softmax_forward(const Tensor& x, int64_t dim, bool log) {
                                 [&] { return Forward{{forward_pd(x.shape(), axis, log)}}; });
   Tensor y = Tensor::empty(x.shape());
   const memory::desc d = row_major(x.shape());
-  Bindings().add(DNNL_ARG_SRC, d, x.contiguous()).add(DNNL_ARG_DST, d, y).run(e->prim);
+  Bindings().add(DNNL_ARG_SRC, d, raw::contiguous(x)).add(DNNL_ARG_DST, d, y).run(e->prim);
   return y;
 }
 
@@ -60,8 +61,8 @@ Tensor OneDnnBackend::softmax_backward(const Tensor& dy, const Tensor& y, int64_
   });
   Tensor dx = Tensor::empty(y.shape());
   Bindings()
-      .add(DNNL_ARG_DST, d, y.contiguous())
-      .add(DNNL_ARG_DIFF_DST, d, dy.contiguous())
+      .add(DNNL_ARG_DST, d, raw::contiguous(y))
+      .add(DNNL_ARG_DIFF_DST, d, raw::contiguous(dy))
       .add(DNNL_ARG_DIFF_SRC, d, dx)
       .run(e->prim);
   return dx;

@@ -6,6 +6,7 @@
 
 #include "backend/ref/gemm.h"
 #include "backend/ref/ref_backend.h"
+#include "tensor/raw.h"
 
 namespace cnn {
 
@@ -63,7 +64,7 @@ void col2im(const float* col, float* x, const ConvDims& d, const ConvParams& p) 
         }
 }
 
-Tensor dense(const Tensor& t) { return t.detach().contiguous(); }
+Tensor dense(const Tensor& t) { return raw::contiguous(t); }
 
 }  // namespace
 

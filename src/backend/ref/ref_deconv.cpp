@@ -2,6 +2,7 @@
 // its backward-data a convolution's forward, with the same [C_in, C_out/groups, R, S] weights read as that
 // convolution's [K, C/groups, R, S]. So these kernels call the reference convolution (ref_conv.cpp); no new loops.
 #include "backend/ref/ref_backend.h"
+#include "tensor/raw.h"
 
 namespace cnn {
 
@@ -16,7 +17,7 @@ Shape deconv_output_shape(const Shape& x, const Shape& w, const ConvParams& p) {
 
 // db[c] = sum of dy[:, c] over the batch and both spatial dimensions.
 Tensor bias_gradient(const Tensor& dy) {
-  const Tensor dyc = dy.detach().contiguous();
+  const Tensor dyc = raw::contiguous(dy);
   const int64_t N = dy.size(0), C = dy.size(1), L = dy.size(2) * dy.size(3);
   Tensor db = zeros({C});
   const float* DY = dyc.data<float>();
@@ -34,7 +35,7 @@ Tensor bias_gradient(const Tensor& dy) {
 Tensor RefBackend::deconv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const ConvParams& p) {
   Tensor y = RefBackend::conv2d_backward_data(x, w, deconv_output_shape(x.shape(), w.shape(), p), p);
   if (!b.defined()) return y;
-  const Tensor bc = b.detach().contiguous();
+  const Tensor bc = raw::contiguous(b);
   const int64_t N = y.size(0), C = y.size(1), L = y.size(2) * y.size(3);
   float* Y = y.data<float>();
   for (int64_t n = 0; n < N; ++n)

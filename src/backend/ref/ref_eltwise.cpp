@@ -5,6 +5,7 @@
 
 #include "backend/ref/ref_backend.h"
 #include "backend/ref/strided_loop.h"
+#include "tensor/raw.h"
 
 namespace cnn {
 
@@ -84,7 +85,7 @@ float binary_value(BinaryKind kind, float a, float b) {
 }
 
 // A dense tensor as is, anything else as a contiguous copy.
-Tensor dense(const Tensor& t) { return t.is_non_overlapping_and_dense() ? t : t.contiguous(); }
+Tensor dense(const Tensor& t) { return t.is_non_overlapping_and_dense() ? t : raw::contiguous(t); }
 
 }  // namespace
 
@@ -103,9 +104,9 @@ Tensor RefBackend::eltwise_backward(const Tensor& dy_in, const Tensor& x_in, con
   // Walk the three buffers flat when they share one dense layout, else as contiguous copies.
   const bool shared = x_in.is_non_overlapping_and_dense() && dy_in.strides() == x_in.strides() &&
                       y_in.strides() == x_in.strides();
-  const Tensor x = shared ? x_in : x_in.contiguous();
-  const Tensor y = shared ? y_in : y_in.contiguous();
-  const Tensor dy = shared ? dy_in : dy_in.contiguous();
+  const Tensor x = shared ? x_in : raw::contiguous(x_in);
+  const Tensor y = shared ? y_in : raw::contiguous(y_in);
+  const Tensor dy = shared ? dy_in : raw::contiguous(dy_in);
   Tensor dx = Tensor::empty(x.shape());
   dx.impl()->strides = x.strides();
   const float *xp = x.data<float>(), *yp = y.data<float>(), *dyp = dy.data<float>();
@@ -125,8 +126,8 @@ Tensor RefBackend::binary(BinaryKind kind, const Tensor& a, const Tensor& b) {
     return out;
   }
   Tensor out = Tensor::empty(out_shape);
-  const Tensor ae = a.shape() == out_shape ? a : a.detach().expand(out_shape);
-  const Tensor be = b.shape() == out_shape ? b : b.detach().expand(out_shape);
+  const Tensor ae = a.shape() == out_shape ? a : raw::expand(a, out_shape);
+  const Tensor be = b.shape() == out_shape ? b : raw::expand(b, out_shape);
   const float *ap = ae.data<float>(), *bp = be.data<float>();
   float* op = out.data<float>();
   for_each_row3(out_shape, out.strides(), ae.strides(), be.strides(),

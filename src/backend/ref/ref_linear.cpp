@@ -2,6 +2,7 @@
 // (the compiler vectorises the inner j loop); accumulation in float, as BLAS does.
 #include "backend/ref/gemm.h"
 #include "backend/ref/ref_backend.h"
+#include "tensor/raw.h"
 
 namespace cnn {
 
@@ -9,19 +10,19 @@ using ref::gemm_nn;
 
 namespace {
 
-Tensor transposed_contiguous(const Tensor& t) { return t.detach().transpose(-1, -2).contiguous(); }
+Tensor transposed_contiguous(const Tensor& t) { return raw::contiguous(raw::transpose(t, -1, -2)); }
 
 }  // namespace
 
 // x [N, I], w [O, I], b [O] -> y [N, O]
 Tensor RefBackend::linear_forward(const Tensor& x_in, const Tensor& w, const Tensor& b) {
-  const Tensor x = x_in.contiguous();
+  const Tensor x = raw::contiguous(x_in);
   const Tensor wt = transposed_contiguous(w);  // [I, O]
   const int64_t N = x.shape()[0], I = x.shape()[1], O = w.shape()[0];
   Tensor y = zeros({N, O});
   gemm_nn(x.data<float>(), wt.data<float>(), y.data<float>(), N, I, O);
   if (b.defined()) {
-    const Tensor bc = b.contiguous();
+    const Tensor bc = raw::contiguous(b);
     for (int64_t n = 0; n < N; ++n)
       for (int64_t o = 0; o < O; ++o) y.data<float>()[n * O + o] += bc.data<float>()[o];
   }
@@ -30,7 +31,7 @@ Tensor RefBackend::linear_forward(const Tensor& x_in, const Tensor& w, const Ten
 
 // dy [N, O], w [O, I] -> dx [N, I] = dy w
 Tensor RefBackend::linear_backward_data(const Tensor& dy_in, const Tensor& w_in) {
-  const Tensor dy = dy_in.contiguous(), w = w_in.contiguous();
+  const Tensor dy = raw::contiguous(dy_in), w = raw::contiguous(w_in);
   const int64_t N = dy.shape()[0], O = dy.shape()[1], I = w.shape()[1];
   Tensor dx = zeros({N, I});
   gemm_nn(dy.data<float>(), w.data<float>(), dx.data<float>(), N, O, I);
@@ -40,7 +41,7 @@ Tensor RefBackend::linear_backward_data(const Tensor& dy_in, const Tensor& w_in)
 // dy [N, O], x [N, I] -> dw [O, I] = dy^T x, db [O] = sum_n dy
 std::pair<Tensor, Tensor> RefBackend::linear_backward_weights(const Tensor& dy_in, const Tensor& x_in,
                                                               bool with_bias) {
-  const Tensor dyt = transposed_contiguous(dy_in), x = x_in.contiguous();  // dyt [O, N]
+  const Tensor dyt = transposed_contiguous(dy_in), x = raw::contiguous(x_in);  // dyt [O, N]
   const int64_t O = dyt.shape()[0], N = dyt.shape()[1], I = x.shape()[1];
   Tensor dw = zeros({O, I});
   gemm_nn(dyt.data<float>(), x.data<float>(), dw.data<float>(), O, N, I);
@@ -55,8 +56,8 @@ std::pair<Tensor, Tensor> RefBackend::linear_backward_weights(const Tensor& dy_i
 
 // a [B, M, K] (or [B, K, M] when trans_a), b [B, K, N] (or [B, N, K] when trans_b) -> [B, M, N]
 Tensor RefBackend::matmul(const Tensor& a_in, const Tensor& b_in, bool trans_a, bool trans_b) {
-  const Tensor a = trans_a ? transposed_contiguous(a_in) : a_in.contiguous();
-  const Tensor b = trans_b ? transposed_contiguous(b_in) : b_in.contiguous();
+  const Tensor a = trans_a ? transposed_contiguous(a_in) : raw::contiguous(a_in);
+  const Tensor b = trans_b ? transposed_contiguous(b_in) : raw::contiguous(b_in);
   const int64_t B = a.shape()[0], M = a.shape()[1], K = a.shape()[2], N = b.shape()[2];
   Tensor c = zeros({B, M, N});
   for (int64_t i = 0; i < B; ++i)

@@ -1,6 +1,7 @@
 // RefBackend local response normalisation across channels: clean, minimal reference loops with double
 // accumulators, forward next to backward. PyTorch's window and scaling (see LrnParams in backend.h).
 #include "backend/ref/ref_backend.h"
+#include "tensor/raw.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,7 +11,7 @@ namespace cnn {
 
 namespace {
 
-Tensor dense(const Tensor& t) { return t.detach().contiguous(); }
+Tensor dense(const Tensor& t) { return raw::contiguous(t); }
 
 // x [N, C, *] seen as [N, C, L].
 struct LrnDims {

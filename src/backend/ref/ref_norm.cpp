@@ -1,6 +1,7 @@
 // RefBackend batch normalisation: clean, minimal reference loops with double accumulators.
 // No intrinsics, no threads: the specification the oneDNN kernels are tested against.
 #include "backend/ref/ref_backend.h"
+#include "tensor/raw.h"
 
 #include <cmath>
 #include <vector>
@@ -9,7 +10,7 @@ namespace cnn {
 
 namespace {
 
-Tensor dense(const Tensor& t) { return t.detach().contiguous(); }
+Tensor dense(const Tensor& t) { return raw::contiguous(t); }
 
 // x [N, C, *] seen as [N, C, L], L the product of the trailing sizes (1 for [N, C]).
 struct NormDims {

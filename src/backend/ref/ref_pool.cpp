@@ -1,6 +1,7 @@
 // RefBackend pooling: clean, minimal reference loops for max/average and adaptive pooling, as PyTorch's CPU kernels.
 // No intrinsics, no threads: the specification the oneDNN kernels are tested against.
 #include "backend/ref/ref_backend.h"
+#include "tensor/raw.h"
 
 #include <algorithm>
 #include <cmath>
@@ -11,7 +12,7 @@ namespace cnn {
 
 namespace {
 
-Tensor dense(const Tensor& t) { return t.detach().contiguous(); }
+Tensor dense(const Tensor& t) { return raw::contiguous(t); }
 
 // The window of output element o along one dimension for average pooling, as PyTorch's avg_pool2d:
 // [start, end) clipped to the input, and the divisor (include_pad: the window clipped to the padded input).

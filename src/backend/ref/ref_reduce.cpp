@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "backend/ref/ref_backend.h"
+#include "tensor/raw.h"
 
 namespace cnn {
 
@@ -35,7 +36,7 @@ Rows to_rows(const Tensor& x, const std::vector<int64_t>& dims) {
     r.row *= x.shape()[d];
     r.keepdim_shape[d] = 1;
   }
-  r.data = x.detach().permute(perm).contiguous();
+  r.data = raw::contiguous(raw::permute(x, perm));
   r.kept = Shape(kept);
   return r;
 }
@@ -88,8 +89,8 @@ Tensor RefBackend::scatter_add(const Tensor& src, const Tensor& indices, int64_t
   for (int64_t d = 0; d < nd; ++d)
     if (d != dim) perm.push_back(d);
   perm.push_back(dim);
-  const Tensor s = src.detach().permute(perm).contiguous();
-  const Tensor idx = indices.detach().permute(perm).contiguous();
+  const Tensor s = raw::contiguous(raw::permute(src, perm));
+  const Tensor idx = raw::contiguous(raw::permute(indices, perm));
   std::vector<int64_t> out_perm_shape;
   for (int64_t d : perm) out_perm_shape.push_back(out_shape[d]);
   Tensor out = zeros(Shape(out_perm_shape));
@@ -104,7 +105,7 @@ Tensor RefBackend::scatter_add(const Tensor& src, const Tensor& indices, int64_t
     }
   std::vector<int64_t> inverse(perm.size());
   for (size_t i = 0; i < perm.size(); ++i) inverse[static_cast<size_t>(perm[i])] = static_cast<int64_t>(i);
-  return out.permute(inverse).contiguous();
+  return raw::contiguous(raw::permute(out, inverse));
 }
 
 }  // namespace cnn

@@ -1,6 +1,7 @@
 // RefBackend resampling (interpolate): nearest and bilinear with PyTorch's CPU index rules, in float as PyTorch
 // computes them for float tensors. Clean, minimal reference loops, forward next to backward.
 #include "backend/ref/ref_backend.h"
+#include "tensor/raw.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,7 +11,7 @@ namespace cnn {
 
 namespace {
 
-Tensor dense(const Tensor& t) { return t.detach().contiguous(); }
+Tensor dense(const Tensor& t) { return raw::contiguous(t); }
 
 // PyTorch's compute_scales_value: 1/scale_factor when the user gave one, else in/out.
 float scale_of(int64_t in, int64_t out, double user_scale) {

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "backend/ref/ref_backend.h"
+#include "tensor/raw.h"
 
 namespace cnn {
 
@@ -15,7 +16,7 @@ std::pair<Tensor, std::vector<int64_t>> dim_last(const Tensor& x, int64_t dim) {
     if (d != dim) perm.push_back(d);
   perm.push_back(dim);
   for (size_t i = 0; i < perm.size(); ++i) inverse[static_cast<size_t>(perm[i])] = static_cast<int64_t>(i);
-  return {x.detach().permute(perm).contiguous(), inverse};
+  return {raw::contiguous(raw::permute(x, perm)), inverse};
 }
 
 }  // namespace
@@ -35,7 +36,7 @@ Tensor RefBackend::softmax_forward(const Tensor& x, int64_t dim, bool log) {
     for (int64_t c = 0; c < C; ++c)
       yo[c] = log ? static_cast<float>(xi[c] - mx - log_total) : static_cast<float>(std::exp(double(xi[c] - mx)) / total);
   }
-  return out.permute(inverse).contiguous();
+  return raw::contiguous(raw::permute(out, inverse));
 }
 
 Tensor RefBackend::softmax_backward(const Tensor& dy, const Tensor& y, int64_t dim, bool log) {
@@ -53,13 +54,13 @@ Tensor RefBackend::softmax_backward(const Tensor& dy, const Tensor& y, int64_t d
       dxi[c] = log ? static_cast<float>(gi[c] - std::exp(double(yi[c])) * dot)
                    : static_cast<float>(yi[c] * (gi[c] - dot));
   }
-  return dx.permute(inverse).contiguous();
+  return raw::contiguous(raw::permute(dx, inverse));
 }
 
 // logp [N, C], target [N] -> loss [N]
 Tensor RefBackend::nll_forward(const Tensor& logp_in, const Tensor& target_in, double label_smoothing,
                                int64_t ignore_index) {
-  const Tensor logp = logp_in.contiguous(), target = target_in.contiguous();
+  const Tensor logp = raw::contiguous(logp_in), target = raw::contiguous(target_in);
   const int64_t N = logp.shape()[0], C = logp.shape()[1];
   Tensor loss = Tensor::empty({N});
   for (int64_t n = 0; n < N; ++n) {
@@ -81,7 +82,7 @@ Tensor RefBackend::nll_forward(const Tensor& logp_in, const Tensor& target_in, d
 // dloss [N] -> dlogp [N, C]
 Tensor RefBackend::nll_backward(const Tensor& dloss_in, const Tensor& target_in, int64_t num_classes,
                                 double label_smoothing, int64_t ignore_index) {
-  const Tensor dloss = dloss_in.contiguous(), target = target_in.contiguous();
+  const Tensor dloss = raw::contiguous(dloss_in), target = raw::contiguous(target_in);
   const int64_t N = dloss.shape()[0], C = num_classes;
   Tensor dlogp = zeros({N, C});
   for (int64_t n = 0; n < N; ++n) {

@@ -1,11 +1,12 @@
 // RefBackend max unpooling: clean, minimal reference loops, forward (scatter by index) next to backward (gather).
 // oneDNN has no unpooling primitive, so every backend runs these.
 #include "backend/ref/ref_backend.h"
+#include "tensor/raw.h"
 
 namespace cnn {
 
 namespace {
-Tensor dense(const Tensor& t) { return t.detach().contiguous(); }
+Tensor dense(const Tensor& t) { return raw::contiguous(t); }
 }  // namespace
 
 // x [N, C, H, W], indices i64 [N, C, H, W] -> y [N, C, out_h, out_w]: y[plane][indices[i]] = x[i], else 0.
