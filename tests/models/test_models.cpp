@@ -8,18 +8,6 @@
 
 using namespace cnn;
 
-namespace {
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected cnn::Error";
-  return "";
-}
-}  // namespace
-
 TEST(Models, SimpleCnnMatchesTheCourse) {
   auto model = models::simplecnn();
   EXPECT_EQ(model->num_parameters(), 421642);
@@ -52,24 +40,24 @@ TEST(Models, RegistryCreatesByName) {
   EXPECT_EQ(models::create("simplecnn")->num_parameters(), 421642);
   EXPECT_EQ(models::create("lenet5", {.num_classes = 10, .in_channels = 1})->type_name(), "LeNet5");
   EXPECT_EQ(models::default_input_shape("simplecnn", {.in_channels = 3}), (Shape{3, 28, 28}));
-  const std::string msg = error_of([] { models::create("resnet1000"); });
+  const std::string msg = test::error_message([] { models::create("resnet1000"); });
   EXPECT_NE(msg.find("unknown model 'resnet1000'"), std::string::npos) << msg;
   EXPECT_NE(msg.find("lenet5, mobilenet_v1"), std::string::npos) << msg;
 }
 
 TEST(Models, ThreeChannelInputNamesTheLayerAndShapes) {
   auto model = models::simplecnn();
-  const std::string msg = error_of([&] { (*model)(zeros({2, 3, 28, 28})); });
+  const std::string msg = test::error_message([&] { (*model)(zeros({2, 3, 28, 28})); });
   EXPECT_EQ(msg.rfind("conv1 (Conv2d): ", 0), 0u) << msg;
   EXPECT_NE(msg.find("expected"), std::string::npos) << msg;
   EXPECT_NE(msg.find(" 1"), std::string::npos) << "the expected channel count: " << msg;
   EXPECT_NE(msg.find("[2, 3, 28, 28]"), std::string::npos) << msg;
-  const std::string lenet = error_of([] { (*models::lenet5())(zeros({1, 3, 28, 28})); });
+  const std::string lenet = test::error_message([] { (*models::lenet5())(zeros({1, 3, 28, 28})); });
   EXPECT_EQ(lenet.rfind("features.0 (Conv2d): ", 0), 0u) << lenet;
 }
 
 TEST(Models, WrongImageSizeNamesTheLinearLayer) {
-  const std::string msg = error_of([] { (*models::simplecnn())(zeros({1, 1, 32, 32})); });
+  const std::string msg = test::error_message([] { (*models::simplecnn())(zeros({1, 1, 32, 32})); });
   EXPECT_EQ(msg.rfind("fc1 (Linear): ", 0), 0u) << msg;
   EXPECT_NE(msg.find("4096"), std::string::npos) << msg;
 }

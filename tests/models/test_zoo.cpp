@@ -11,16 +11,6 @@ using namespace cnn;
 
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected cnn::Error";
-  return "";
-}
-
 // Builds without drawing random weights (init::SkipInitGuard), for tests that overwrite or only count them.
 ModulePtr build(const std::string& name, const models::ModelOptions& options = {}) {
   init::SkipInitGuard skip;
@@ -161,11 +151,11 @@ TEST(Zoo, DefaultsAndRefusedOptions) {
   EXPECT_EQ(models::resolved_options("simplecnn").in_channels, 1);
   EXPECT_EQ(models::default_input_shape("vgg16"), (Shape{3, 224, 224}));
   EXPECT_EQ(models::default_input_shape("vgg_style"), (Shape{3, 32, 32}));
-  std::string msg = error_of([] { models::resnet18({.width_mult = 0.5}); });
+  std::string msg = test::error_message([] { models::resnet18({.width_mult = 0.5}); });
   EXPECT_NE(msg.find("resnet18: the model does not take the option width_mult"), std::string::npos) << msg;
-  msg = error_of([] { models::create("vgg16", {.aux_logits = true}); });
+  msg = test::error_message([] { models::create("vgg16", {.aux_logits = true}); });
   EXPECT_NE(msg.find("aux_logits"), std::string::npos) << msg;
-  msg = error_of([] { models::resnet18({.num_classes = 0}); });
+  msg = test::error_message([] { models::resnet18({.num_classes = 0}); });
   EXPECT_NE(msg.find("must be positive"), std::string::npos) << msg;
 }
 
@@ -211,7 +201,7 @@ TEST(Zoo, ReplacedHeadIsUsedAsInPyTorch) {
 }
 
 TEST(Zoo, ErrorsNameTheLayer) {
-  const std::string msg = error_of([] { (*build("resnet18_cifar"))(zeros({1, 1, 32, 32})); });
+  const std::string msg = test::error_message([] { (*build("resnet18_cifar"))(zeros({1, 1, 32, 32})); });
   EXPECT_EQ(msg.rfind("conv1 (Conv2d): ", 0), 0u) << msg;
   EXPECT_NE(msg.find("[1, 1, 32, 32]"), std::string::npos) << msg;
 }

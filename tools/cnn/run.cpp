@@ -59,14 +59,11 @@ void run(const RunArgs& a) {
     model = models::create(name, options);
   }
   try {
-    if (weights.size() >= 5 && weights.compare(weights.size() - 5, 5, ".ckpt") == 0) {
-      try {
-        model->load_state_dict(load_weights(weights));
-      } catch (const Error& e) {
-        throw Error(fmt::format("{}: {}", weights, e.what()));
-      }
-    } else {
-      load_state_dict_file(*model, weights);
+    const StateDict state = load_weights(weights);  // .safetensors or a .ckpt's model; errors name the file
+    try {
+      model->load_state_dict(state);
+    } catch (const Error& e) {
+      throw Error(fmt::format("{}: {}", weights, e.what()));
     }
   } catch (const Error& e) {
     const std::string what = e.what();  // without the library's HINT, which is about its strict=false
