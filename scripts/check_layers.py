@@ -7,11 +7,11 @@ import sys
 
 # Lower rank = lower layer. Equal ranks are siblings and may not include each other.
 RANK = {"tensor": 0, "backend": 1, "autograd": 2, "ops": 3, "nn": 4, "models": 5,
-        "optim": 6, "io": 6, "analysis": 6, "core": 7, "data": 8, "train": 9, "viz": 10, "cli": 11}
+        "optim": 6, "io": 6, "analysis": 6, "core": 7, "data": 8, "onnx": 8, "train": 9, "viz": 10, "cli": 11}
 HEADERS = {
     "tensor": "error shape tensor random ordered_dict window_size",
     "backend": "backend",
-    "autograd": "autograd options",
+    "autograd": "autograd options trace",
     "ops": "ops",
     "nn": "nn module sequential init activation batchnorm layers layers_activation layers_conv layers_norm "
           "layers_resample blocks blocks_dense blocks_inception blocks_mobile blocks_resnet blocks_se",
@@ -21,7 +21,8 @@ HEADERS = {
     "analysis": "analysis",
     "core": "cnn",
     "data": "data dataset datasets download loader transforms transforms_factory transforms_functional data_splits",
-    "train": "train metrics checkpoint run_spec",
+    "onnx": "onnx",
+    "train": "train metrics checkpoint run_spec predictor",
     "viz": "viz viz_chart viz_image viz_interpret viz_model viz_report",
 }
 HEADER_LAYER = {f"cnn/{h}.h": layer for layer, names in HEADERS.items() for h in names.split()}

@@ -14,6 +14,8 @@ packages=(
   libcli11-dev           # the cnn command line
   libfmt-dev             # formatting of messages and tables
   libcairo2-dev fonts-dejavu-core  # charts, image grids and the run report (src/viz)
+  libonnx-dev libprotobuf-dev  # cnn export --format onnx (ModelProto, onnx::checker, shape inference)
+  libopencv-dnn-dev      # tests: exported ONNX models run in OpenCV's dnn module
   libgtest-dev libgmock-dev  # the test suite
   dataset-fashion-mnist  # Fashion-MNIST, for the main job
 )

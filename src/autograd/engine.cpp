@@ -2,6 +2,7 @@
 // retained non-leaf tensors, and the Tensor methods that expose autograd state.
 #include <cnn/autograd.h>
 #include <cnn/backend.h>
+#include <cnn/trace.h>
 
 #include <unordered_map>
 #include <unordered_set>
@@ -162,6 +163,7 @@ bool any_requires_grad(const std::vector<Tensor>& inputs) {
 }
 
 Tensor record(const char* name, Tensor output, std::vector<Tensor> inputs, BackwardFn backward) {
+  if (tracing()) trace_op(name, output, inputs);
   if (!any_requires_grad(inputs)) return output;
   auto node = std::make_shared<Node>();
   node->name = name;

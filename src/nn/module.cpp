@@ -1,6 +1,7 @@
 // Module: registration, traversal with dotted names, train/eval, hooks and PyTorch-style printing.
 // Not state dict loading (state_dict.cpp) nor any layer (layers/*.cpp).
 #include <cnn/module.h>
+#include <cnn/trace.h>
 
 #include <cxxabi.h>
 
@@ -23,7 +24,11 @@ Tensor Module::forward(const Tensor&) {
 }
 
 Tensor Module::operator()(const Tensor& x) {
-  Tensor y = forward(x);
+  Tensor y;
+  {
+    const TraceScope scope(this);  // ops traced for export know their module (trace.h)
+    y = forward(x);
+  }
   if (hooks_) {
     const auto hooks = *hooks_;  // a hook may remove itself
     for (const auto& [id, hook] : hooks) hook(*this, x, y);

@@ -1,6 +1,7 @@
 // conv2d: validation with PyTorch-toned messages, padding resolution ("same", "valid", explicit) and autograd;
 // conv1d as conv2d on a unit height. Not the arithmetic: backend().conv2d_* computes.
 #include <cnn/ops.h>
+#include <cnn/trace.h>
 #include <cnn/window_size.h>
 
 #include <string>
@@ -84,7 +85,7 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& b, const Conv2dOpt
   const Tensor x_data = x.detach(), w_data = w.detach();
   const WindowGeometry geometry{.kernel_size = {w.size(2), w.size(3)}, .stride = options.stride,
                                 .padding = {p.pad_top, p.pad_left}, .dilation = options.dilation};
-  return with_geometry(record("Conv2dBackward", y, {x, w, b},
+  y = with_geometry(record("Conv2dBackward", y, {x, w, b},
                 [x_data, w_data, with_bias, p](const Tensor& dy, const NeedsGrad& needs) {
                   std::vector<Tensor> grads(3);
                   if (needs[0]) grads[0] = backend().conv2d_backward_data(dy, w_data, x_data.shape(), p);
@@ -95,6 +96,10 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& b, const Conv2dOpt
                   }
                   return grads;
                 }), geometry);
+  return trace_attributes(y, {.ints = {{"pads", {p.pad_top, p.pad_left, p.pad_bottom, p.pad_right}},
+                                       {"strides", {p.stride_h, p.stride_w}},
+                                       {"dilations", {p.dilation_h, p.dilation_w}},
+                                       {"group", {p.groups}}}});
 }
 
 Tensor conv1d(const Tensor& x, const Tensor& w, const Tensor& b, const Conv1dOptions& o) {

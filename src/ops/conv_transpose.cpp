@@ -1,6 +1,7 @@
 // conv_transpose2d: validation with PyTorch's rules (output_padding, output size), the geometry handed to the
 // backend, output_padding from a requested output size, and autograd. Not the arithmetic: backend().deconv2d_*.
 #include <cnn/ops.h>
+#include <cnn/trace.h>
 #include <cnn/window_size.h>
 
 #include <string>
@@ -109,7 +110,7 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& b, const
   const Tensor x_data = x.detach(), w_data = w.detach();
   const WindowGeometry geometry{.kernel_size = {w.size(2), w.size(3)}, .stride = options.stride,
                                 .padding = options.padding, .dilation = options.dilation, .transposed = true};
-  return with_geometry(record("ConvTranspose2dBackward", y, {x, w, b},
+  y = with_geometry(record("ConvTranspose2dBackward", y, {x, w, b},
                 [x_data, w_data, with_bias, p](const Tensor& dy, const NeedsGrad& needs) {
                   std::vector<Tensor> grads(3);
                   if (needs[0]) grads[0] = backend().deconv2d_backward_data(dy, w_data, x_data.shape(), p);
@@ -120,6 +121,10 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& b, const
                   }
                   return grads;
                 }), geometry);
+  return trace_attributes(y, {.ints = {{"pads", {p.pad_top, p.pad_left, p.pad_bottom, p.pad_right}},
+                                       {"strides", {p.stride_h, p.stride_w}},
+                                       {"dilations", {p.dilation_h, p.dilation_w}},
+                                       {"group", {p.groups}}}});
 }
 
 }  // namespace cnn

@@ -2,6 +2,7 @@
 // sigmoid, tanh, gelu, silu, hardswish, hardsigmoid. Each dispatches one backend eltwise kernel and records its
 // backward kernel.
 #include <cnn/ops.h>
+#include <cnn/trace.h>
 
 #include <limits>
 
@@ -14,9 +15,10 @@ Tensor eltwise(const char* op, const char* node, const Tensor& x, EltwiseParams 
   CNN_CHECK(x.dtype() == DType::f32, "{}: expected a float32 tensor, got {} of shape {}", op, dtype_name(x.dtype()),
             x.shape());
   Tensor y = backend().eltwise_forward(x, p);
-  return record(node, y, {x}, [x = x.detach(), y = y.detach(), p](const Tensor& dy, const NeedsGrad&) {
+  y = record(node, y, {x}, [x = x.detach(), y = y.detach(), p](const Tensor& dy, const NeedsGrad&) {
     return std::vector<Tensor>{backend().eltwise_backward(dy, x, y, p)};
   });
+  return trace_attributes(y, {.floats = {{"alpha", p.alpha}, {"beta", p.beta}}});
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // batch_norm: shape checks, running-statistics update and autograd for training and evaluation mode.
 // Not the arithmetic: backend().batchnorm_* computes; channel is dim 1 and x is [N, C] or [N, C, *].
 #include <cnn/ops.h>
+#include <cnn/trace.h>
 
 namespace cnn {
 
@@ -68,7 +69,7 @@ Tensor batch_norm(const Tensor& x, const Tensor& running_mean, const Tensor& run
   // Snapshots, so that a later update of the running statistics cannot change this graph's gradient.
   const Tensor mean = running_mean.detach().clone(), var = running_var.detach().clone();
   Tensor y = backend().batchnorm_forward_inference(x_data, g, b, mean, var, eps);
-  return record("NativeBatchNormBackward", y, {x, gamma, beta},
+  y = record("NativeBatchNormBackward", y, {x, gamma, beta},
                 [x_data, g, mean, var, eps, C](const Tensor& dy, const NeedsGrad& needs) {
                   std::vector<Tensor> grads(3);
                   // With fixed statistics y is affine in x: dx = dy * gamma * invstd, which is batch norm
@@ -85,6 +86,7 @@ Tensor batch_norm(const Tensor& x, const Tensor& running_mean, const Tensor& run
                   }
                   return grads;
                 });
+  return trace_attributes(y, {.floats = {{"epsilon", eps}}, .tensors = {running_mean, running_var}});
 }
 
 }  // namespace cnn

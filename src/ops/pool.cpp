@@ -1,6 +1,7 @@
 // Pooling ops (max, average, adaptive): option checks with PyTorch's rules, output sizes and autograd.
 // Not the arithmetic: backend().pool2d_* and adaptive_pool2d_* compute; [C, H, W] input is treated as a batch of 1.
 #include <cnn/ops.h>
+#include <cnn/trace.h>
 #include <cnn/window_size.h>
 
 #include <string>
@@ -62,6 +63,16 @@ std::pair<Tensor, Tensor> pool2d(const Tensor& x, const PoolParams& p) {
   y = with_geometry(record(name, y, {x}, [indices, x_shape, p](const Tensor& dy, const NeedsGrad&) {
     return std::vector<Tensor>{backend().pool2d_backward(dy, indices, x_shape, p)};
   }), geometry);
+  const bool ceil_mode = p.out_h != window_output_size(x_shape[2], p.kernel_h, p.stride_h, p.pad_h, p.pad_h,
+                                                       p.dilation_h) ||
+                         p.out_w != window_output_size(x_shape[3], p.kernel_w, p.stride_w, p.pad_w, p.pad_w,
+                                                       p.dilation_w);
+  y = trace_attributes(y, {.ints = {{"kernel_shape", {p.kernel_h, p.kernel_w}},
+                                    {"strides", {p.stride_h, p.stride_w}},
+                                    {"pads", {p.pad_h, p.pad_w, p.pad_h, p.pad_w}},
+                                    {"dilations", {p.dilation_h, p.dilation_w}},
+                                    {"ceil_mode", {ceil_mode ? 1 : 0}},
+                                    {"count_include_pad", {p.kind == PoolKind::avg_include_pad ? 1 : 0}}}});
   return {y, indices};
 }
 

@@ -1,6 +1,7 @@
 // zero_pad2d and channel_shuffle: ops that move elements without arithmetic, with their checks and autograd.
 // Not general padding modes (reflect, replicate): only zeros, as nn.ZeroPad2d.
 #include <cnn/ops.h>
+#include <cnn/trace.h>
 
 #include <algorithm>
 #include <string>
@@ -42,12 +43,13 @@ Tensor zero_pad2d(const Tensor& x, Pad4 pad) {
   const Span h = overlap(x.size(-2), pad.top, pad.bottom), w = overlap(x.size(-1), pad.left, pad.right);
   const bool empty = h.count == 0 || w.count == 0;
   if (!empty) window(y, h.to, w.to, h, w).copy_(window(x.detach(), h.from, w.from, h, w));
-  return record("ConstantPadNdBackward", y, {x}, [x_shape = x.shape(), h, w, empty](const Tensor& dy,
-                                                                                    const NeedsGrad&) {
+  y = record("ConstantPadNdBackward", y, {x}, [x_shape = x.shape(), h, w, empty](const Tensor& dy,
+                                                                                const NeedsGrad&) {
     Tensor dx = zeros(x_shape);
     if (!empty) window(dx, h.from, w.from, h, w).copy_(window(dy.detach(), h.to, w.to, h, w));
     return std::vector<Tensor>{dx};
   });
+  return trace_attributes(y, {.ints = {{"pad_hw", {pad.top, pad.left, pad.bottom, pad.right}}}});
 }
 
 Tensor channel_shuffle(const Tensor& x, int64_t groups) {

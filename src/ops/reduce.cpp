@@ -1,6 +1,7 @@
 // Reductions: sum, mean, max, min (all elements or along dims), argmax, and sum_to (the backward of
 // broadcasting). Backward of max/min routes the gradient to the selected element.
 #include <cnn/ops.h>
+#include <cnn/trace.h>
 
 #include <algorithm>
 #include <numeric>
@@ -39,12 +40,13 @@ Tensor reduce_op(const char* op, const char* node, ReduceKind kind, const Tensor
   Tensor y = backend().reduce(kind, x, dims, keepdim);
   int64_t count = 1;
   for (int64_t d : dims) count *= x.shape()[d];
-  return record(node, y, {x}, [kind, count, in_shape = x.shape(), kshape = keepdim_shape(x.shape(), dims)](
-                                  const Tensor& dy, const NeedsGrad&) {
+  y = record(node, y, {x}, [kind, count, in_shape = x.shape(), kshape = keepdim_shape(x.shape(), dims)](
+                             const Tensor& dy, const NeedsGrad&) {
     Tensor g = dy.reshape(kshape).expand(in_shape);
     if (kind == ReduceKind::mean) g = div(g, static_cast<double>(count));
     return std::vector<Tensor>{g};
   });
+  return trace_attributes(y, {.ints = {{"axes", dims}, {"keepdims", {keepdim ? 1 : 0}}}});
 }
 
 std::pair<Tensor, Tensor> arg_op(const char* op, bool is_max, const Tensor& x, int64_t dim_in, bool keepdim) {

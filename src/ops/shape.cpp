@@ -1,6 +1,7 @@
 // Views and reshapes (view, reshape, permute, transpose, flatten, slice, select, (un)squeeze, expand),
 // copies (clone, to, contiguous) and cat; each records its backward.
 #include <cnn/ops.h>
+#include <cnn/trace.h>
 
 #include <numeric>
 
@@ -90,8 +91,11 @@ Tensor permute(const Tensor& x, const std::vector<int64_t>& dims) {
   std::vector<int64_t> inverse(dims.size());
   for (size_t i = 0; i < dims.size(); ++i)
     inverse[static_cast<size_t>(wrap_dim(dims[i], x.dim(), "permute"))] = static_cast<int64_t>(i);
-  return record("PermuteBackward", y, {x},
-                [inverse](const Tensor& dy, const NeedsGrad&) { return std::vector<Tensor>{dy.permute(inverse)}; });
+  y = record("PermuteBackward", y, {x},
+             [inverse](const Tensor& dy, const NeedsGrad&) { return std::vector<Tensor>{dy.permute(inverse)}; });
+  std::vector<int64_t> perm;
+  for (int64_t d : dims) perm.push_back(wrap_dim(d, x.dim(), "permute"));
+  return trace_attributes(y, {.ints = {{"perm", perm}}});
 }
 
 Tensor flatten(const Tensor& x, int64_t start_dim, int64_t end_dim) {
@@ -133,7 +137,7 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
     sizes.push_back(t.shape()[d]);
     offset += t.shape()[d];
   }
-  return record("CatBackward", out, tensors, [d, sizes](const Tensor& dy, const NeedsGrad& needs) {
+  out = record("CatBackward", out, tensors, [d, sizes](const Tensor& dy, const NeedsGrad& needs) {
     std::vector<Tensor> grads(sizes.size());
     int64_t start = 0;
     for (size_t i = 0; i < sizes.size(); ++i) {
@@ -142,6 +146,7 @@ Tensor cat(const std::vector<Tensor>& tensors, int64_t dim) {
     }
     return grads;
   });
+  return trace_attributes(out, {.ints = {{"axis", {d}}}});
 }
 
 // ---- Tensor methods ----
@@ -172,12 +177,13 @@ Tensor Tensor::slice(int64_t dim_, int64_t start, int64_t end, int64_t step) con
   const int64_t offset = storage_offset() + start * st[static_cast<size_t>(d)];
   st[static_cast<size_t>(d)] *= step;
   const Shape in_shape = shape();
-  return record("SliceBackward", raw::view(*this, s, st, offset), {*this},
-                [in_shape, d, start, end, step](const Tensor& dy, const NeedsGrad&) {
-                  Tensor dx = zeros(in_shape);
-                  copy_strided(dx.slice(d, start, end, step), dy);
-                  return std::vector<Tensor>{dx};
-                });
+  const Tensor y = record("SliceBackward", raw::view(*this, s, st, offset), {*this},
+                          [in_shape, d, start, end, step](const Tensor& dy, const NeedsGrad&) {
+                            Tensor dx = zeros(in_shape);
+                            copy_strided(dx.slice(d, start, end, step), dy);
+                            return std::vector<Tensor>{dx};
+                          });
+  return trace_attributes(y, {.ints = {{"axes", {d}}, {"starts", {start}}, {"ends", {end}}, {"steps", {step}}}});
 }
 
 Tensor Tensor::select(int64_t dim_, int64_t index) const {

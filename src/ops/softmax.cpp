@@ -1,5 +1,6 @@
 // softmax and log_softmax along a dimension.
 #include <cnn/ops.h>
+#include <cnn/trace.h>
 
 namespace cnn {
 
@@ -10,9 +11,10 @@ Tensor softmax_op(const char* op, const char* node, const Tensor& x, int64_t dim
             x.shape());
   const int64_t dim = wrap_dim(dim_in, x.dim(), op);
   Tensor y = backend().softmax_forward(x, dim, log);
-  return record(node, y, {x}, [y = y.detach(), dim, log](const Tensor& dy, const NeedsGrad&) {
+  y = record(node, y, {x}, [y = y.detach(), dim, log](const Tensor& dy, const NeedsGrad&) {
     return std::vector<Tensor>{backend().softmax_backward(dy, y, dim, log)};
   });
+  return trace_attributes(y, {.ints = {{"axis", {dim}}}});
 }
 
 }  // namespace

@@ -52,6 +52,13 @@ void add_download_command(CLI::App& app);
 void add_stats_command(CLI::App& app);
 /// cnn run: an eval-mode forward pass with safetensors weights and input, written to a safetensors file (run.cpp).
 void add_run_command(CLI::App& app);
+/// cnn predict RUN IMAGE...: top-k class names of image files under the run's eval transform (predict.cpp).
+void add_predict_command(CLI::App& app);
+/// cnn export RUN --format onnx: the model as an ONNX file, checked, for other runtimes (export.cpp).
+void add_export_command(CLI::App& app);
+
+/// --input "C,H,W" as a Shape; throws naming the flag on anything but three positive integers.
+Shape parse_input(const std::string& text);
 
 /// The model flags `cnn summary` and `cnn rf --model` share; 0 means "the model's default".
 struct ModelArgs {

@@ -20,6 +20,7 @@ namespace {
 
 struct RunArgs {
   std::string run, model, weights, input, output, backend;
+  std::vector<std::string> model_kwargs;
   int64_t num_classes = 0, in_chans = 0;
   double width_mult = 0;
   bool aux_logits = false, cifar_stem = false;
@@ -50,6 +51,7 @@ void run(const RunArgs& a) {
   }
   CNN_CHECK(!name.empty() && !weights.empty(), "run: pass a run folder (cnn run RUN --input ...) or --model and "
             "--weights");
+  if (!a.model_kwargs.empty()) options.kwargs = parse_model_kwargs(a.model_kwargs);
   if (a.num_classes > 0) options.num_classes = a.num_classes;
   if (a.in_chans > 0) options.in_channels = a.in_chans;
   if (a.width_mult > 0) options.width_mult = a.width_mult;
@@ -92,6 +94,7 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("run", a->run, "A run folder written by cnn train: its model (with kwargs) and model.safetensors")
       ->check(CLI::ExistingDirectory);
   cmd->add_option("--model", a->model, "Model name (default: the run's)")->check(CLI::IsMember(models::names()));
+  cmd->add_option("--model-kwargs", a->model_kwargs, "Model settings, key=value items (default: the run's)");
   cmd->add_option("--weights", a->weights,
                   "State dict as .safetensors (PyTorch's key names) or a .ckpt (default: RUN/model.safetensors)");
   cmd->add_option("--input", a->input, "Safetensors file with a tensor \"input\" [N, C, H, W]")->required();

@@ -12,8 +12,6 @@
 
 namespace cnn::cli {
 
-namespace {
-
 Shape parse_input(const std::string& text) {
   std::vector<int64_t> dims;
   std::stringstream ss(text);
@@ -33,6 +31,8 @@ Shape parse_input(const std::string& text) {
   CNN_CHECK(dims.size() == 3, fmt::runtime(message), text);
   return Shape(dims);
 }
+
+namespace {
 
 struct SummaryArgs {
   ModelArgs model;

@@ -4,9 +4,8 @@
 
 #include <omp.h>
 
+#include <cstdlib>
 #include <cstring>
-#if defined(__GLIBC__)
-#endif
 
 #include "backend/onednn/onednn_backend.h"
 #include "backend/onednn/onednn_factory.h"
@@ -24,8 +23,46 @@ dnnl::stream& stream() {
   return s;
 }
 
+const dnnl::primitive_attr& scratchpad_attr() {
+  static const dnnl::primitive_attr attr = [] {
+    dnnl::primitive_attr a;
+    a.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+    return a;
+  }();
+  return attr;
+}
+
+namespace {
+
+// This thread's scratchpad, grown to the largest any primitive asked for and reused (64-byte aligned).
+void* thread_scratchpad(size_t bytes) {
+  struct Buffer {
+    void* data = nullptr;
+    size_t size = 0;
+    ~Buffer() { std::free(data); }
+  };
+  thread_local Buffer buffer;
+  if (bytes > buffer.size) {
+    std::free(buffer.data);
+    buffer.size = (bytes + 63) / 64 * 64;
+    buffer.data = std::aligned_alloc(64, buffer.size);
+    CNN_CHECK(buffer.data != nullptr, "onednn: cannot allocate a scratchpad of {} bytes", buffer.size);
+  }
+  return buffer.data;
+}
+
+}  // namespace
+
 void execute(const dnnl::primitive& prim, const Args& args) {
-  prim.execute(stream(), args);
+  const dnnl::primitive_desc_base pd(const_cast<dnnl_primitive_desc_t>(prim.get_primitive_desc()), true);
+  const memory::desc sd = pd.scratchpad_desc();
+  if (sd.get_size() == 0) {
+    prim.execute(stream(), args);
+  } else {
+    Args with = args;
+    with.insert_or_assign(DNNL_ARG_SCRATCHPAD, memory(sd, engine(), thread_scratchpad(sd.get_size())));
+    prim.execute(stream(), with);
+  }
   stream().wait();
 }
 
@@ -108,7 +145,7 @@ bool small(const memory::desc& d) {
 Reorder::Reorder(const memory::desc& from_desc, const memory::desc& to_desc) : from(from_desc), to(to_desc) {
   if (from == to) return;
   SerialScope serial(small(from));
-  prim = std::make_shared<dnnl::reorder>(dnnl::reorder::primitive_desc(engine(), from, engine(), to));
+  prim = std::make_shared<dnnl::reorder>(dnnl::reorder::primitive_desc(engine(), from, engine(), to, scratchpad_attr()));
 }
 
 memory Reorder::apply(const memory& src) const {

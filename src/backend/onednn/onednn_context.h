@@ -22,7 +22,12 @@ using Args = std::unordered_map<int, memory>;
 dnnl::engine& engine();
 /// One CPU stream per calling thread.
 dnnl::stream& stream();
-/// Runs a primitive and waits for it.
+/// What every primitive is created with: a user-managed scratchpad. oneDNN's own (library-managed) scratchpad
+/// is shared between the threads that execute primitives, so two threads running one model at once corrupt each
+/// other's results (tests/deploy/test_concurrent_forward.cpp); execute() gives each thread its own instead.
+const dnnl::primitive_attr& scratchpad_attr();
+
+/// Runs a primitive (with this thread's scratchpad, when it needs one) and waits for it.
 void execute(const dnnl::primitive& prim, const Args& args);
 
 /// The arguments of one primitive execution. Holds the tensors whose buffers it points at, so a temporary

@@ -58,7 +58,7 @@ std::shared_ptr<const Forward> forward_entry(const Geometry& g, bool with_bias) 
     const memory::desc bias = with_bias ? memory::desc({g.dst[1]}, dt::f32, tag::x) : memory::desc();
     dnnl::convolution_forward::desc d(prop_kind::forward_training, algorithm::convolution_direct, act(g.src),
                                       any(g.weights), bias, act(g.dst), g.strides, g.dilates, g.pad_l, g.pad_r);
-    dnnl::convolution_forward::primitive_desc pd(d, engine());
+    dnnl::convolution_forward::primitive_desc pd(d, scratchpad_attr(), engine());
     return Forward{pd, dnnl::convolution_forward(pd), Reorder(user_weights(g), pd.weights_desc())};
   });
 }
@@ -103,7 +103,7 @@ Tensor OneDnnBackend::conv2d_backward_data(const Tensor& dy, const Tensor& w, co
   auto e = cache().get<BackwardData>("conv_bwd_data|" + g.key, [&] {
     dnnl::convolution_backward_data::desc d(algorithm::convolution_direct, act(g.src), any(g.weights), act(g.dst),
                                             g.strides, g.dilates, g.pad_l, g.pad_r);
-    dnnl::convolution_backward_data::primitive_desc pd(d, engine(), forward_entry(g, false)->pd);
+    dnnl::convolution_backward_data::primitive_desc pd(d, scratchpad_attr(), engine(), forward_entry(g, false)->pd);
     return BackwardData{pd, dnnl::convolution_backward_data(pd), Reorder(user_weights(g), pd.weights_desc())};
   });
   const Tensor ws = raw::contiguous(w);
@@ -127,7 +127,7 @@ std::pair<Tensor, Tensor> OneDnnBackend::conv2d_backward_weights(const Tensor& d
     const memory::desc bias = with_bias ? memory::desc({g.dst[1]}, dt::f32, tag::x) : memory::desc();
     dnnl::convolution_backward_weights::desc d(algorithm::convolution_direct, act(g.src), any(g.weights), bias,
                                                act(g.dst), g.strides, g.dilates, g.pad_l, g.pad_r);
-    dnnl::convolution_backward_weights::primitive_desc pd(d, engine(), forward_entry(g, with_bias)->pd);
+    dnnl::convolution_backward_weights::primitive_desc pd(d, scratchpad_attr(), engine(), forward_entry(g, with_bias)->pd);
     return BackwardWeights{pd, dnnl::convolution_backward_weights(pd),
                            Reorder(pd.diff_weights_desc(), user_weights(g))};
   });

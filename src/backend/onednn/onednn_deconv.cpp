@@ -59,7 +59,7 @@ std::shared_ptr<const Forward> forward_entry(const Geometry& g, bool with_bias) 
     const memory::desc bias = with_bias ? memory::desc({g.dst[1]}, dt::f32, tag::x) : memory::desc();
     dnnl::deconvolution_forward::desc d(prop_kind::forward_training, algorithm::deconvolution_direct, act(g.src),
                                         any(g.weights), bias, act(g.dst), g.strides, g.dilates, g.pad_l, g.pad_r);
-    dnnl::deconvolution_forward::primitive_desc pd(d, engine());
+    dnnl::deconvolution_forward::primitive_desc pd(d, scratchpad_attr(), engine());
     return Forward{pd, dnnl::deconvolution_forward(pd), Reorder(user_weights(g), pd.weights_desc())};
   });
 }
@@ -104,7 +104,7 @@ Tensor OneDnnBackend::deconv2d_backward_data(const Tensor& dy, const Tensor& w, 
   auto e = cache().get<BackwardData>("deconv_bwd_data|" + g.key, [&] {
     dnnl::deconvolution_backward_data::desc d(algorithm::deconvolution_direct, act(g.src), any(g.weights),
                                               act(g.dst), g.strides, g.dilates, g.pad_l, g.pad_r);
-    dnnl::deconvolution_backward_data::primitive_desc pd(d, engine(), forward_entry(g, false)->pd);
+    dnnl::deconvolution_backward_data::primitive_desc pd(d, scratchpad_attr(), engine(), forward_entry(g, false)->pd);
     return BackwardData{pd, dnnl::deconvolution_backward_data(pd), Reorder(user_weights(g), pd.weights_desc())};
   });
   const Tensor ws = raw::contiguous(w);
@@ -128,7 +128,7 @@ std::pair<Tensor, Tensor> OneDnnBackend::deconv2d_backward_weights(const Tensor&
     const memory::desc bias = with_bias ? memory::desc({g.dst[1]}, dt::f32, tag::x) : memory::desc();
     dnnl::deconvolution_backward_weights::desc d(algorithm::deconvolution_direct, act(g.src), any(g.weights), bias,
                                                  act(g.dst), g.strides, g.dilates, g.pad_l, g.pad_r);
-    dnnl::deconvolution_backward_weights::primitive_desc pd(d, engine(), forward_entry(g, with_bias)->pd);
+    dnnl::deconvolution_backward_weights::primitive_desc pd(d, scratchpad_attr(), engine(), forward_entry(g, with_bias)->pd);
     return BackwardWeights{pd, dnnl::deconvolution_backward_weights(pd),
                            Reorder(pd.diff_weights_desc(), user_weights(g))};
   });

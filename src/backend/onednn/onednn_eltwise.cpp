@@ -59,7 +59,7 @@ bool uses_dst(algorithm alg) {
 memory::desc flat(int64_t n) { return memory::desc({n}, dt::f32, tag::a); }
 
 dnnl::eltwise_forward::primitive_desc forward_pd(const Algo& a, int64_t n) {
-  return {dnnl::eltwise_forward::desc(prop_kind::forward_training, a.alg, flat(n), a.alpha, a.beta), engine()};
+  return {dnnl::eltwise_forward::desc(prop_kind::forward_training, a.alg, flat(n), a.alpha, a.beta), scratchpad_attr(), engine()};
 }
 
 struct Forward {
@@ -124,7 +124,7 @@ Tensor OneDnnBackend::eltwise_backward(const Tensor& dy, const Tensor& x, const 
   const SerialScope serial(n < SerialScope::kSerialElements);
   auto e = cache().get<Backward>(key_of("eltwise_bwd", a, n), [&] {
     dnnl::eltwise_backward::desc d(a.alg, flat(n), flat(n), a.alpha, a.beta);
-    return Backward{{dnnl::eltwise_backward::primitive_desc(d, engine(), forward_pd(a, n))}};
+    return Backward{{dnnl::eltwise_backward::primitive_desc(d, scratchpad_attr(), engine(), forward_pd(a, n))}};
   });
   Tensor dx = empty_strided_like(ref);
   Bindings()

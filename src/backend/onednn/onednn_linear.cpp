@@ -18,7 +18,7 @@ memory::desc vec(int64_t n) { return memory::desc({n}, dt::f32, tag::x); }
 dnnl::inner_product_forward::primitive_desc forward_pd(int64_t N, int64_t I, int64_t O, bool with_bias) {
   dnnl::inner_product_forward::desc d(prop_kind::forward_training, plain2d(N, I), plain2d(O, I),
                                       with_bias ? vec(O) : memory::desc(), plain2d(N, O));
-  return {d, engine()};
+  return {d, scratchpad_attr(), engine()};
 }
 
 struct BackwardData {
@@ -66,7 +66,7 @@ Tensor OneDnnBackend::linear_forward(const Tensor& x, const Tensor& w, const Ten
   auto e = cache().get<Matmul>(fmt::format("linear_fwd|{}|{}|{}|b{}", N, I, O, b.defined()), [&] {
     dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(plain2d(N, I), wt, b.defined() ? bias : memory::desc(),
                                                        plain2d(N, O)),
-                                    engine());
+                                    scratchpad_attr(), engine());
     return Matmul{pd, dnnl::matmul(pd)};
   });
   Tensor y = Tensor::empty(Shape{N, O});
@@ -86,7 +86,7 @@ Tensor OneDnnBackend::linear_backward_data(const Tensor& dy, const Tensor& w) {
   const SerialScope serial(N * I * O < SerialScope::kSerialMacs);
   auto e = cache().get<BackwardData>(fmt::format("ip_bwd_data|{}|{}|{}", N, I, O), [&] {
     dnnl::inner_product_backward_data::desc d(plain2d(N, I), plain2d(O, I), plain2d(N, O));
-    dnnl::inner_product_backward_data::primitive_desc pd(d, engine(), forward_pd(N, I, O, false));
+    dnnl::inner_product_backward_data::primitive_desc pd(d, scratchpad_attr(), engine(), forward_pd(N, I, O, false));
     return BackwardData{pd, dnnl::inner_product_backward_data(pd)};
   });
   Tensor dx = Tensor::empty(Shape{N, I});
@@ -106,7 +106,7 @@ std::pair<Tensor, Tensor> OneDnnBackend::linear_backward_weights(const Tensor& d
   auto e = cache().get<BackwardWeights>(fmt::format("ip_bwd_weights|{}|{}|{}|b{}", N, I, O, with_bias), [&] {
     dnnl::inner_product_backward_weights::desc d(plain2d(N, I), plain2d(O, I), with_bias ? vec(O) : memory::desc(),
                                                  plain2d(N, O));
-    dnnl::inner_product_backward_weights::primitive_desc pd(d, engine(), forward_pd(N, I, O, with_bias));
+    dnnl::inner_product_backward_weights::primitive_desc pd(d, scratchpad_attr(), engine(), forward_pd(N, I, O, with_bias));
     return BackwardWeights{pd, dnnl::inner_product_backward_weights(pd)};
   });
   Tensor dw = Tensor::empty(Shape{O, I}), db;
@@ -132,7 +132,7 @@ Tensor OneDnnBackend::matmul(const Tensor& a, const Tensor& b, bool trans_a, boo
   const SerialScope serial(batch * M * N * A.data.size(2) < SerialScope::kSerialMacs);
   auto e = cache().get<Matmul>(fmt::format("matmul|{}|{}|{}|{}", A.desc.dims(), A.strides, B.desc.dims(), B.strides),
                                [&] {
-                                 dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(A.desc, B.desc, cd), engine());
+                                 dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(A.desc, B.desc, cd), scratchpad_attr(), engine());
                                  return Matmul{pd, dnnl::matmul(pd)};
                                });
   Tensor c = Tensor::empty(Shape{batch, M, N});

@@ -46,7 +46,7 @@ Tensor empty_in_layout(const Tensor& x, const Plain& p) {
 dnnl::lrn_forward::primitive_desc forward_pd(prop_kind kind, const memory::desc& data, const LrnParams& p) {
   return {dnnl::lrn_forward::desc(kind, algorithm::lrn_across_channels, data, p.size, static_cast<float>(p.alpha),
                                   static_cast<float>(p.beta), static_cast<float>(p.k)),
-          engine()};
+          scratchpad_attr(), engine()};
 }
 
 struct Forward {
@@ -90,7 +90,7 @@ Tensor OneDnnBackend::lrn_backward(const Tensor& dy, const Tensor& x, const LrnP
     auto fwd = forward_pd(prop_kind::forward_training, data, p);
     dnnl::lrn_backward::desc d(algorithm::lrn_across_channels, data, data, p.size, static_cast<float>(p.alpha),
                                static_cast<float>(p.beta), static_cast<float>(p.k));
-    dnnl::lrn_backward::primitive_desc pd(d, engine(), fwd);
+    dnnl::lrn_backward::primitive_desc pd(d, scratchpad_attr(), engine(), fwd);
     return Backward{fwd, dnnl::lrn_forward(fwd), pd, dnnl::lrn_backward(pd)};
   });
   const bool has_workspace = e->forward_pd.workspace_desc().get_size() > 0;

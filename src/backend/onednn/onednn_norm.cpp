@@ -50,7 +50,7 @@ normalization_flags affine_flags(bool affine) {
 
 dnnl::batch_normalization_forward::primitive_desc forward_pd(prop_kind kind, const memory::desc& src, float eps,
                                                              normalization_flags flags) {
-  return {dnnl::batch_normalization_forward::desc(kind, src, eps, flags), engine()};
+  return {dnnl::batch_normalization_forward::desc(kind, src, eps, flags), scratchpad_attr(), engine()};
 }
 
 struct Forward {
@@ -137,7 +137,7 @@ Backend::BatchNormGrads OneDnnBackend::batchnorm_backward(const Tensor& dy, cons
     dnnl::batch_normalization_backward::desc d(affine ? prop_kind::backward : prop_kind::backward_data, src, src,
                                                0.0f, flags);
     auto hint = forward_pd(prop_kind::forward_training, src, 0.0f, flags);
-    dnnl::batch_normalization_backward::primitive_desc pd(d, engine(), hint);
+    dnnl::batch_normalization_backward::primitive_desc pd(d, scratchpad_attr(), engine(), hint);
     return Backward{pd, dnnl::batch_normalization_backward(pd)};
   });
   const int64_t C = x.size(1);

@@ -57,7 +57,7 @@ dnnl::pooling_v2_forward::primitive_desc forward_pd(const Window& w, tag layout)
   dnnl::pooling_v2_forward::desc d(prop_kind::forward_training, w.alg, memory::desc(w.src, dt::f32, layout),
                                    memory::desc(w.dst, dt::f32, layout), w.strides, w.kernel, w.dilates, w.pad_l,
                                    w.pad_r);
-  return {d, engine()};
+  return {d, scratchpad_attr(), engine()};
 }
 
 struct Forward {
@@ -177,7 +177,7 @@ Tensor OneDnnBackend::pool2d_backward(const Tensor& dy, const Tensor& indices, c
     e = cache().get<Backward>(fmt::format("pool_bwd|{}|{}", w.key, static_cast<int>(layout)), [&] {
       const memory::desc src(w.src, dt::f32, layout), dst(w.dst, dt::f32, layout);
       dnnl::pooling_v2_backward::desc d(w.alg, src, dst, w.strides, w.kernel, w.dilates, w.pad_l, w.pad_r);
-      dnnl::pooling_v2_backward::primitive_desc pd(d, engine(), forward_pd(w, layout));
+      dnnl::pooling_v2_backward::primitive_desc pd(d, scratchpad_attr(), engine(), forward_pd(w, layout));
       return Backward{pd, dnnl::pooling_v2_backward(pd)};
     });
   } catch (const dnnl::error&) {

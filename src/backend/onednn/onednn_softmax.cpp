@@ -22,7 +22,7 @@ dnnl::softmax_v2_forward::primitive_desc forward_pd(const Shape& s, int axis, bo
   const memory::desc d = row_major(s);
   dnnl::softmax_v2_forward::desc desc(prop_kind::forward_training, log ? algorithm::softmax_log
                                                                        : algorithm::softmax_accurate, d, d, axis);
-  return {desc, engine()};
+  return {desc, scratchpad_attr(), engine()};
 }
 
 struct Forward {
@@ -57,7 +57,7 @@ Tensor OneDnnBackend::softmax_backward(const Tensor& dy, const Tensor& y, int64_
   const memory::desc d = row_major(y.shape());
   auto e = cache().get<Backward>(fmt::format("softmax_bwd|{}|{}|{}", y.shape(), axis, log), [&] {
     dnnl::softmax_v2_backward::desc desc(log ? algorithm::softmax_log : algorithm::softmax_accurate, d, d, d, axis);
-    return Backward{{dnnl::softmax_v2_backward::primitive_desc(desc, engine(), forward_pd(y.shape(), axis, log))}};
+    return Backward{{dnnl::softmax_v2_backward::primitive_desc(desc, scratchpad_attr(), engine(), forward_pd(y.shape(), axis, log))}};
   });
   Tensor dx = Tensor::empty(y.shape());
   Bindings()
