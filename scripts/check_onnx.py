@@ -107,7 +107,7 @@ def main():
                 rows.append(f"| {model} | {batch}x{chw} | {opset} | - | - | failed: {e.stderr.strip().splitlines()[-1]} |")
             print(rows[-1], flush=True)
     table = "\n".join([
-        f"ONNX Runtime {ort.__version__} (onnx {onnx.__version__}, {platform.machine()}), max |ORT - cnnkit| / max |cnnkit|:",
+        f"ONNX Runtime {ort.__version__} (pip; onnx {onnx.__version__}, {platform.machine()}), max |ORT - cnnkit| / max |cnnkit|:",
         "",
         "| model | input | opset | nodes | rel. diff | |",
         "| --- | --- | --- | --- | --- | --- |",
