@@ -14,7 +14,7 @@ HEADERS = {
     "autograd": "autograd options trace",
     "ops": "ops",
     "nn": "nn module sequential init activation batchnorm layers layers_activation layers_conv layers_norm "
-          "layers_resample blocks blocks_dense blocks_inception blocks_mobile blocks_resnet blocks_se",
+          "layers_resample layers_quantized blocks blocks_dense blocks_inception blocks_mobile blocks_resnet blocks_se",
     "models": "models models_plain models_zoo",
     "optim": "optim optim_utils scheduler scheduler_factory",
     "io": "io",
@@ -22,7 +22,7 @@ HEADERS = {
     "core": "cnn",
     "data": "data dataset datasets download loader transforms transforms_factory transforms_functional data_splits",
     "onnx": "onnx",
-    "train": "train metrics checkpoint run_spec predictor",
+    "train": "train metrics checkpoint run_spec predictor quantize",
     "viz": "viz viz_chart viz_image viz_interpret viz_model viz_report",
 }
 HEADER_LAYER = {f"cnn/{h}.h": layer for layer, names in HEADERS.items() for h in names.split()}

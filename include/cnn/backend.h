@@ -105,6 +105,17 @@ class Backend {
   // dy [N, O], x [N, I] -> {dw [O, I], db [O] (undefined unless with_bias)}.
   virtual std::pair<Tensor, Tensor> linear_backward_weights(const Tensor& dy, const Tensor& x, bool with_bias) = 0;
 
+  // ---- int8 inference (post-training quantisation; no backward) ----
+  // x f32 [N, C, H, W] or [N, I] -> i8 of x's shape (memory format: the backend's), saturate(nearbyint(x / scale))
+  // computed as x * (1 / scale) in float, as oneDNN's scaled reorder does.
+  virtual Tensor quantize_int8(const Tensor& x, float scale) = 0;
+  // xq i8 [N, C, H, W], wq i8 [K, C/groups, R, S], scales f32 [K] (the input's scale times each output channel's
+  // weight scale), b f32 [K] or undefined -> y f32 [N, K, P, Q] = scales[k] * sum(xq * wq) + b[k] (sums in int32).
+  virtual Tensor conv2d_int8_forward(const Tensor& xq, const Tensor& wq, const Tensor& scales, const Tensor& b,
+                                     const ConvParams& p) = 0;
+  // xq i8 [N, I], wq i8 [O, I], scales f32 [O], b f32 [O] or undefined -> y f32 [N, O], as conv2d_int8_forward.
+  virtual Tensor linear_int8_forward(const Tensor& xq, const Tensor& wq, const Tensor& scales, const Tensor& b) = 0;
+
   // ---- Matrix multiply ----
   // a [B, M, K] (or [B, K, M] when trans_a), b [B, K, N] (or [B, N, K] when trans_b) -> [B, M, N].
   virtual Tensor matmul(const Tensor& a, const Tensor& b, bool trans_a, bool trans_b) = 0;

@@ -108,6 +108,16 @@ Tensor batch_norm(const Tensor& x, const Tensor& running_mean, const Tensor& run
 /// Zeroes each element with probability p and scales the rest by 1/(1-p) when training; identity otherwise.
 Tensor dropout(const Tensor& x, double p = 0.5, bool training = true);
 
+// ---- int8 inference (ops/quantized.cpp; inference only, no backward) ----
+/// x f32 -> int8 saturate(round(x / scale)): symmetric, per tensor.
+Tensor quantize_per_tensor(const Tensor& x, double scale);
+/// xq int8 [N, C, H, W] (quantised with input_scale), wq int8 [K, C/groups, R, S] with per-channel weight_scale
+/// [K], bias f32 [K] or undefined -> f32 input_scale * weight_scale[k] * sum(xq * wq) + bias[k]; options as conv2d.
+Tensor conv2d_int8(const Tensor& xq, double input_scale, const Tensor& wq, const Tensor& weight_scale, const Tensor& b,
+                   const Conv2dOptions& options = {});
+/// xq int8 [N, I], wq int8 [O, I], weight_scale [O], bias [O] or undefined -> f32 [N, O], as conv2d_int8.
+Tensor linear_int8(const Tensor& xq, double input_scale, const Tensor& wq, const Tensor& weight_scale, const Tensor& b);
+
 // ---- Softmax and losses (ops/softmax.cpp, ops/loss.cpp) ----
 Tensor softmax(const Tensor& x, int64_t dim);
 Tensor log_softmax(const Tensor& x, int64_t dim);

@@ -38,6 +38,7 @@ struct RunSpec {
   std::string dataset = "mnist";          // as --dataset: a dataset name or folder:PATH
   std::string data_dir;                   // empty: the dataset's default folder
   AugmentArgs augment;                    // img_size (0: the dataset's own) and crop_pct shape the eval transform
+  std::string quantization;               // "int8" for a run written by cnn quantize; empty for f32 weights
 
   /// Reads RUN/config.json as `cnn train` writes it. Throws naming the file and the missing or mistyped key.
   static RunSpec load(const std::string& run_dir);
@@ -58,7 +59,8 @@ struct RunSpec {
 
   /// The model with PyTorch's random initialisation, in eval mode.
   ModulePtr create_model() const;
-  /// The model with `weights_path` loaded (default: weights()), in eval mode.
+  /// The model with `weights_path` loaded (default: weights()), in eval mode; an int8 run's Conv2d and Linear
+  /// layers are QuantizedConv2d and QuantizedLinear (quantize.h).
   ModulePtr load_model(const std::string& weights_path = "") const;
   /// The test split (or the train split) with the evaluation transform.
   DataSplits open_eval(bool train_split = false) const;

@@ -16,7 +16,7 @@
 
 namespace cnn {
 
-enum class DType { f32, i64 };
+enum class DType { f32, i64, i8 };
 /// How a 4-D tensor is laid out in memory (its shape always reads NCHW): see docs/design.md, Note [Memory format].
 enum class MemoryFormat { contiguous, channels_last, preserve };
 
@@ -204,8 +204,9 @@ void set_printoptions(const PrintOptions& options);
 template <class T>
 T* Tensor::data() const {
   CNN_CHECK(defined(), "data: tensor is undefined");
-  constexpr DType want = std::is_same_v<T, float> ? DType::f32 : DType::i64;
-  static_assert(std::is_same_v<T, float> || std::is_same_v<T, int64_t>, "Tensor::data<T>: T is float or int64_t");
+  constexpr DType want = std::is_same_v<T, float> ? DType::f32 : std::is_same_v<T, int8_t> ? DType::i8 : DType::i64;
+  static_assert(std::is_same_v<T, float> || std::is_same_v<T, int64_t> || std::is_same_v<T, int8_t>,
+                "Tensor::data<T>: T is float, int64_t or int8_t");
   CNN_CHECK(impl_->dtype == want, "data: tensor has dtype {}, asked for {}", dtype_name(impl_->dtype), dtype_name(want));
   return static_cast<T*>(impl_->storage->data()) + impl_->offset;
 }

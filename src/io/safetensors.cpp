@@ -33,7 +33,7 @@ struct DTypeInfo {
 
 constexpr DTypeInfo kDTypes[] = {
     {"F32", 4, DType::f32}, {"I64", 8, DType::i64}, {"F64", 8, DType::f32}, {"F16", 2, DType::f32},
-    {"BF16", 2, DType::f32}, {"I32", 4, DType::i64}, {"I16", 2, DType::i64}, {"I8", 1, DType::i64},
+    {"BF16", 2, DType::f32}, {"I32", 4, DType::i64}, {"I16", 2, DType::i64}, {"I8", 1, DType::i8},
     {"U8", 1, DType::i64}, {"BOOL", 1, DType::i64},
 };
 
@@ -61,7 +61,7 @@ float half_to_float(uint16_t h) {
   return std::bit_cast<float>(bits);
 }
 
-// Converts `count` elements of a stored dtype into the tensor's f32 or i64 data.
+// Converts `count` elements of a stored dtype into the tensor's f32 or i64 data (F32, I64 and I8 load as they are).
 void convert(const std::string& dtype, const char* src, int64_t count, const Tensor& out) {
   auto load = [src]<class T>(int64_t i) {
     T v;
@@ -81,7 +81,6 @@ void convert(const std::string& dtype, const char* src, int64_t count, const Ten
   for (int64_t i = 0; i < count; ++i) {
     if (dtype == "I32") dst[i] = load.operator()<int32_t>(i);
     else if (dtype == "I16") dst[i] = load.operator()<int16_t>(i);
-    else if (dtype == "I8") dst[i] = load.operator()<int8_t>(i);
     else dst[i] = load.operator()<uint8_t>(i);  // U8, BOOL
   }
 }
@@ -188,7 +187,7 @@ void save_safetensors(const std::string& path, const StateDict& tensors,
     CNN_CHECK(name != "__metadata__", "save_safetensors: {}: \"__metadata__\" cannot name a tensor", path);
     CNN_CHECK(t.defined(), "save_safetensors: {}: tensor \"{}\" is undefined", path, name);
     const uint64_t bytes = static_cast<uint64_t>(t.numel()) * dtype_size(t.dtype());
-    header[name] = {{"dtype", t.dtype() == DType::f32 ? "F32" : "I64"},
+    header[name] = {{"dtype", t.dtype() == DType::f32 ? "F32" : t.dtype() == DType::i8 ? "I8" : "I64"},
                     {"shape", t.shape().dims()},
                     {"data_offsets", {offset, offset + bytes}}};
     offset += bytes;
@@ -204,9 +203,8 @@ void save_safetensors(const std::string& path, const StateDict& tensors,
   out.write(reinterpret_cast<const char*>(len), 8);
   out.write(text.data(), static_cast<std::streamsize>(text.size()));
   for (const Tensor& t : data) {
-    const void* p = t.dtype() == DType::f32 ? static_cast<const void*>(t.data<float>())
-                                            : static_cast<const void*>(t.data<int64_t>());
-    out.write(static_cast<const char*>(p), static_cast<std::streamsize>(t.numel() * dtype_size(t.dtype())));
+    out.write(static_cast<const char*>(t.impl()->storage->data()) + t.storage_offset() * dtype_size(t.dtype()),
+              static_cast<std::streamsize>(t.numel() * dtype_size(t.dtype())));
   }
   out.close();
   CNN_CHECK(out.good(), "save_safetensors: writing {} failed\nHINT: check free disk space", path);
@@ -220,10 +218,10 @@ StateDict load_safetensors(const std::string& path) {
   for (const Entry& e : parse_entries(h, path)) {
     Tensor t = Tensor::empty(e.shape, e.dtype->loads_as);
     const auto bytes = static_cast<size_t>(e.end - e.begin);
-    const bool native = e.dtype_name == "F32" || e.dtype_name == "I64";
+    const bool native = e.dtype_name == "F32" || e.dtype_name == "I64" || e.dtype_name == "I8";
     char* dst = nullptr;
     if (native) {
-      dst = t.dtype() == DType::f32 ? reinterpret_cast<char*>(t.data<float>()) : reinterpret_cast<char*>(t.data<int64_t>());
+      dst = static_cast<char*>(t.impl()->storage->data());
     } else {
       buffer.resize(bytes);
       dst = buffer.data();

@@ -1,5 +1,6 @@
 // Finding and replacing a model's classifier (models.h: classifier_name, reset_classifier), as timm's
 // get_classifier / reset_classifier. Not the freezing (Module::freeze).
+#include <cnn/layers_quantized.h>
 #include <cnn/models.h>
 
 namespace cnn::models {
@@ -7,8 +8,14 @@ namespace cnn::models {
 namespace {
 
 bool is_pointwise_conv(const Module& m) {
+  if (const auto* q = dynamic_cast<const QuantizedConv2d*>(&m))  // an int8 run's head (quantize.h)
+    return q->weight.size(2) == 1 && q->weight.size(3) == 1 && q->conv_options().groups == 1;
   const auto* conv = dynamic_cast<const Conv2d*>(&m);
   return conv != nullptr && conv->options().kernel_size == Pair2{1, 1} && conv->options().groups == 1;
+}
+
+bool is_linear(const Module& m) {
+  return dynamic_cast<const Linear*>(&m) != nullptr || dynamic_cast<const QuantizedLinear*>(&m) != nullptr;
 }
 
 }  // namespace
@@ -16,7 +23,7 @@ bool is_pointwise_conv(const Module& m) {
 std::string classifier_name(const Module& model) {
   std::string linear, conv;
   for (const auto& [name, m] : model.named_modules()) {
-    if (!name.empty() && dynamic_cast<const Linear*>(m) != nullptr) linear = name;
+    if (!name.empty() && is_linear(*m)) linear = name;
     if (!name.empty() && is_pointwise_conv(*m)) conv = name;
   }
   CNN_CHECK(!linear.empty() || !conv.empty(), "classifier: {} has no Linear or 1x1 Conv2d layer to use as its head",

@@ -69,21 +69,27 @@ void fill_typed(const Tensor& t, T value) {
   });
 }
 
-}  // namespace
-
-void copy_strided(const Tensor& dst, const Tensor& src) {
-  if (dst.dtype() == DType::f32) {
-    src.dtype() == DType::f32 ? copy_typed<float, float>(dst, src) : copy_typed<float, int64_t>(dst, src);
-  } else {
-    src.dtype() == DType::f32 ? copy_typed<int64_t, float>(dst, src) : copy_typed<int64_t, int64_t>(dst, src);
+// Calls f with a value of the C++ type that stores `dtype` (float, int64_t or int8_t).
+template <class F>
+void visit_dtype(DType dtype, F&& f) {
+  switch (dtype) {
+    case DType::f32: return f(float{});
+    case DType::i64: return f(int64_t{});
+    case DType::i8: return f(int8_t{});
   }
 }
 
+}  // namespace
+
+// Values convert as static_cast does (a float copied into int8 is truncated, not rounded or saturated).
+void copy_strided(const Tensor& dst, const Tensor& src) {
+  visit_dtype(dst.dtype(), [&](auto d) {
+    visit_dtype(src.dtype(), [&](auto s) { copy_typed<decltype(d), decltype(s)>(dst, src); });
+  });
+}
+
 void fill_strided(const Tensor& t, double value) {
-  if (t.dtype() == DType::f32)
-    fill_typed<float>(t, static_cast<float>(value));
-  else
-    fill_typed<int64_t>(t, static_cast<int64_t>(value));
+  visit_dtype(t.dtype(), [&](auto v) { fill_typed<decltype(v)>(t, static_cast<decltype(v)>(value)); });
 }
 
 }  // namespace cnn

@@ -42,6 +42,8 @@ Tensor arange(double start, double end, double step, DType dtype) {
     const double v = start + step * static_cast<double>(i);
     if (dtype == DType::f32)
       t.data<float>()[i] = static_cast<float>(v);
+    else if (dtype == DType::i8)
+      t.data<int8_t>()[i] = static_cast<int8_t>(v);
     else
       t.data<int64_t>()[i] = static_cast<int64_t>(v);
   }

@@ -106,7 +106,7 @@ std::string Tensor::str() const {
     printer.print(os, 0, 0, 7);
   }
   if (dim() != 1 || numel() > g_options.threshold || numel() == 0) os << ", shape=" << shape().str();
-  if (!is_float) os << ", dtype=int64";
+  if (!is_float) os << ", dtype=" << (dtype() == DType::i8 ? "int8" : "int64");
   if (grad_fn()) os << ", grad_fn=<" << grad_fn_name() << ">";
   else if (requires_grad()) os << ", requires_grad=True";
   os << ")";

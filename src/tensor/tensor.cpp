@@ -13,8 +13,8 @@
 
 namespace cnn {
 
-const char* dtype_name(DType t) { return t == DType::f32 ? "float32" : "int64"; }
-size_t dtype_size(DType t) { return t == DType::f32 ? 4 : 8; }
+const char* dtype_name(DType t) { return t == DType::f32 ? "float32" : t == DType::i64 ? "int64" : "int8"; }
+size_t dtype_size(DType t) { return t == DType::f32 ? 4 : t == DType::i64 ? 8 : 1; }
 
 namespace {
 // Note [Activation memory] (docs/design.md): keep freed activation blocks mapped instead of returning them to the
@@ -64,7 +64,9 @@ DType Tensor::dtype() const {
 
 double Tensor::item() const {
   CNN_CHECK(numel() == 1, "item: expected a tensor with one element, got shape {}", shape());
-  return dtype() == DType::f32 ? static_cast<double>(*data<float>()) : static_cast<double>(*data<int64_t>());
+  if (dtype() == DType::f32) return static_cast<double>(*data<float>());
+  if (dtype() == DType::i8) return static_cast<double>(*data<int8_t>());
+  return static_cast<double>(*data<int64_t>());
 }
 
 template <class T>

@@ -2,6 +2,8 @@
 #include <cnn/checkpoint.h>
 #include <cnn/init.h>
 #include <cnn/io.h>
+#include <cnn/layers_quantized.h>
+#include <cnn/quantize.h>
 #include <cnn/run_spec.h>
 #include <fmt/format.h>
 
@@ -30,7 +32,10 @@ StateDict load_weights(const std::string& path) {
 }
 
 int64_t classifier_outputs(const Module& model) {
-  return model.get_submodule(models::classifier_name(model))->named_parameters().values().front().shape()[0];
+  const ModulePtr head = model.get_submodule(models::classifier_name(model));
+  if (const auto* q = dynamic_cast<const QuantizedLinear*>(head.get())) return q->weight.size(0);
+  if (const auto* q = dynamic_cast<const QuantizedConv2d*>(head.get())) return q->weight.size(0);
+  return head->named_parameters().values().front().shape()[0];
 }
 
 ModulePtr create_with_weights(const std::string& name, models::ModelOptions options, const std::string& path) {
@@ -93,6 +98,12 @@ RunSpec RunSpec::load(const std::string& run_dir) {
   s.data_dir = field<std::string>(config, "data_dir", path, "");
   s.augment.img_size = field<int64_t>(config, "img_size", path, 0);
   s.augment.crop_pct = field<double>(config, "crop_pct", path, 1.0);
+  if (config.contains("quantization")) {
+    const Json& q = config["quantization"];
+    CNN_CHECK(q.is_object() && q.contains("dtype") && q["dtype"] == "int8",
+              "run spec: {}: \"quantization\" must be an object with \"dtype\": \"int8\", got {}", path, q.dump());
+    s.quantization = "int8";
+  }
   return s;
 }
 
@@ -132,7 +143,23 @@ ModulePtr RunSpec::load_model(const std::string& weights_path) const {
   const std::string path = weights_path.empty() ? weights() : weights_path;
   CNN_CHECK(fs::is_regular_file(path), "run spec: no weights at {}\nHINT: {}", path,
             dir.empty() ? "pass --weights" : "the run has not finished its first epoch; pass --weights");
-  ModulePtr m = create_with_weights(model, model_options(), path);
+  if (quantization.empty()) {
+    ModulePtr m = create_with_weights(model, model_options(), path);
+    m->eval();
+    return m;
+  }
+  ModulePtr m;
+  {
+    init::SkipInitGuard skip;  // every value is loaded next (strict)
+    m = models::create(model, model_options());
+  }
+  quant::prepare_quantized(*m);
+  try {
+    m->load_state_dict(load_weights(path));
+  } catch (const Error& e) {
+    const std::string what = e.what();
+    throw Error(fmt::format("loading the int8 weights {} into {}: {}", path, model, what.substr(0, what.find("\nHINT:"))));
+  }
   m->eval();
   return m;
 }

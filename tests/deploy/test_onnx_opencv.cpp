@@ -21,7 +21,7 @@ struct Family {
   int64_t run_batch = 0;  // > 0: exported with a dynamic batch, run with this many images
 };
 
-void PrintTo(const Family& f, std::ostream* os) { *os << f.model << " " << f.input << " opset " << f.opset; }
+void PrintTo(const Family& f, std::ostream* os) { *os << f.model << " " << f.input.str() << " opset " << f.opset; }
 
 std::vector<Family> families() {
   return {{"resnet18", {2, 3, 64, 64}},

@@ -56,6 +56,8 @@ void add_run_command(CLI::App& app);
 void add_predict_command(CLI::App& app);
 /// cnn export RUN --format onnx: the model as an ONNX file, checked, for other runtimes (export.cpp).
 void add_export_command(CLI::App& app);
+/// cnn quantize RUN --output RUN_INT8: post-training int8 quantisation, saved as a run folder (quantize.cpp).
+void add_quantize_command(CLI::App& app);
 
 /// --input "C,H,W" as a Shape; throws naming the flag on anything but three positive integers.
 Shape parse_input(const std::string& text);

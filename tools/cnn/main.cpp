@@ -26,13 +26,14 @@ int main(int argc, char** argv) {
   cnn::cli::add_run_command(app);
   cnn::cli::add_predict_command(app);
   cnn::cli::add_export_command(app);
+  cnn::cli::add_quantize_command(app);
   cnn::cli::add_download_command(app);
   cnn::cli::add_stats_command(app);
   try {
     const auto known = app.get_subcommands([&](CLI::App* sub) { return argc > 1 && sub->get_name() == argv[1]; });
     if (argc > 1 && argv[1][0] != '-' && known.empty())
       throw cnn::Error(fmt::format("unknown command '{}'; the commands are train, finetune, eval, features, ablate, summary, viz, report, rf, "
-                                   "shape, run, predict, export, download and stats (see cnn --help)",
+                                   "shape, run, predict, export, quantize, download and stats (see cnn --help)",
                                    argv[1]));
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

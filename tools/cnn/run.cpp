@@ -38,13 +38,32 @@ Tensor read_input(const std::string& path) {
   return x->dim() == 3 ? x->unsqueeze(0) : *x;
 }
 
+// Loads `weights` (.safetensors or a .ckpt's model) strictly into `model`; errors name the file and the model.
+void load_into(Module& model, const std::string& name, const std::string& weights) {
+  try {
+    const StateDict state = load_weights(weights);  // .safetensors or a .ckpt's model; errors name the file
+    try {
+      model.load_state_dict(state);
+    } catch (const Error& e) {
+      throw Error(fmt::format("{}: {}", weights, e.what()));
+    }
+  } catch (const Error& e) {
+    const std::string what = e.what();  // without the library's HINT, which is about its strict=false
+    throw Error(fmt::format("run: loading into {}: {}\nHINT: build the model the weights come from (--num-classes, "
+                            "--in-chans, --width-mult, --aux-logits, --cifar-stem)",
+                            name, what.substr(0, what.find("\nHINT:"))));
+  }
+}
+
 void run(const RunArgs& a) {
   if (!a.backend.empty()) set_backend(a.backend);
   if (a.threads > 0) set_num_threads(a.threads);
   models::ModelOptions options{.aux_logits = a.aux_logits, .cifar_stem = a.cifar_stem};
   std::string name = a.model, weights = a.weights;
+  std::string quantization;
   if (!a.run.empty()) {
     const RunSpec spec = RunSpec::load(a.run);
+    quantization = spec.quantization;
     options = spec.model_options();
     if (name.empty()) name = spec.model;
     if (weights.empty()) weights = spec.weights();
@@ -56,22 +75,14 @@ void run(const RunArgs& a) {
   if (a.in_chans > 0) options.in_channels = a.in_chans;
   if (a.width_mult > 0) options.width_mult = a.width_mult;
   ModulePtr model;
-  {
-    init::SkipInitGuard skip;  // every weight is loaded next (strict), so drawing random ones would be wasted time
-    model = models::create(name, options);
-  }
-  try {
-    const StateDict state = load_weights(weights);  // .safetensors or a .ckpt's model; errors name the file
-    try {
-      model->load_state_dict(state);
-    } catch (const Error& e) {
-      throw Error(fmt::format("{}: {}", weights, e.what()));
+  if (!quantization.empty()) {  // an int8 run (cnn quantize): the spec builds its QuantizedConv2d/Linear layers
+    model = RunSpec::load(a.run).load_model(a.weights);
+  } else {
+    {
+      init::SkipInitGuard skip;  // every weight is loaded next (strict), so drawing random ones would be wasted time
+      model = models::create(name, options);
     }
-  } catch (const Error& e) {
-    const std::string what = e.what();  // without the library's HINT, which is about its strict=false
-    throw Error(fmt::format("run: loading into {}: {}\nHINT: build the model the weights come from (--num-classes, "
-                            "--in-chans, --width-mult, --aux-logits, --cifar-stem)",
-                            name, what.substr(0, what.find("\nHINT:"))));
+    load_into(*model, name, weights);
   }
   model->eval();
   const Tensor x = read_input(a.input);

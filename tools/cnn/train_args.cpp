@@ -16,7 +16,8 @@ RunSpec run_spec(const TrainArgs& a) {
           .num_classes = a.num_classes,
           .dataset = a.dataset,
           .data_dir = a.data_dir,
-          .augment = a.augment};
+          .augment = a.augment,
+          .quantization = ""};
 }
 
 double TrainArgs::resolved_lr() const { return lr.value_or(opt == "sgd" || opt == "rmsprop" ? 0.01 : 0.001); }

@@ -23,12 +23,10 @@ dnnl::stream& stream() {
   return s;
 }
 
-const dnnl::primitive_attr& scratchpad_attr() {
-  static const dnnl::primitive_attr attr = [] {
-    dnnl::primitive_attr a;
-    a.set_scratchpad_mode(dnnl::scratchpad_mode::user);
-    return a;
-  }();
+// A fresh object each time: dnnl::primitive_attr is a handle, and copies share (and change) one attribute set.
+dnnl::primitive_attr scratchpad_attr() {
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
   return attr;
 }
 
@@ -80,7 +78,8 @@ Bindings& Bindings::add(int arg, const memory& m) {
 memory::dims dims_of(const Shape& s) { return memory::dims(s.dims().begin(), s.dims().end()); }
 
 memory wrap(const memory::desc& desc, const Tensor& t) {
-  return memory(desc, engine(), static_cast<void*>(t.data<float>()));
+  char* base = static_cast<char*>(t.impl()->storage->data());
+  return memory(desc, engine(), base + t.storage_offset() * static_cast<int64_t>(dtype_size(t.dtype())));
 }
 
 memory scratch(const memory::desc& desc) { return memory(desc, engine()); }

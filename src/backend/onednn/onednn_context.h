@@ -25,7 +25,7 @@ dnnl::stream& stream();
 /// What every primitive is created with: a user-managed scratchpad. oneDNN's own (library-managed) scratchpad
 /// is shared between the threads that execute primitives, so two threads running one model at once corrupt each
 /// other's results (tests/deploy/test_concurrent_forward.cpp); execute() gives each thread its own instead.
-const dnnl::primitive_attr& scratchpad_attr();
+dnnl::primitive_attr scratchpad_attr();
 
 /// Runs a primitive (with this thread's scratchpad, when it needs one) and waits for it.
 void execute(const dnnl::primitive& prim, const Args& args);
@@ -45,7 +45,7 @@ class Bindings {
 };
 
 memory::dims dims_of(const Shape& s);
-/// A dense float buffer of `t`'s data, described by `desc`.
+/// `t`'s dense buffer (any dtype), described by `desc`.
 memory wrap(const memory::desc& desc, const Tensor& t);
 /// Scratch memory owned by oneDNN, laid out as `desc`.
 memory scratch(const memory::desc& desc);

@@ -21,6 +21,11 @@ class RefBackend : public Backend {
   Tensor deconv2d_backward_data(const Tensor& dy, const Tensor& w, const Shape& x_shape, const ConvParams& p) override;
   std::pair<Tensor, Tensor> deconv2d_backward_weights(const Tensor& dy, const Tensor& x, const Shape& w_shape,
                                                       bool with_bias, const ConvParams& p) override;
+  // ref_int8.cpp
+  Tensor quantize_int8(const Tensor& x, float scale) override;
+  Tensor conv2d_int8_forward(const Tensor& xq, const Tensor& wq, const Tensor& scales, const Tensor& b,
+                             const ConvParams& p) override;
+  Tensor linear_int8_forward(const Tensor& xq, const Tensor& wq, const Tensor& scales, const Tensor& b) override;
   // ref_linear.cpp
   Tensor linear_forward(const Tensor& x, const Tensor& w, const Tensor& b) override;
   Tensor linear_backward_data(const Tensor& dy, const Tensor& w) override;
