@@ -61,8 +61,8 @@ TEST(SafetensorsExact, IntegerTensorForAFloatParameterIsRefused) {
                              R"("bias":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})";
   const std::string file = write(with_header(header, std::string(8, '\0')));
   const std::string msg = test::error_message([&] { load_state_dict_file(layer, file); });
-  EXPECT_HAS(msg, "dtype mismatch for weight: copying a param of dtype i64 from checkpoint, the dtype in current "
-                  "model is f32");
+  EXPECT_HAS(msg, "dtype mismatch for weight: copying a param of dtype int64 from checkpoint, the dtype in current "
+                  "model is float32");
   // Through the CLI: simplecnn's weights with conv1.weight stored as I64.
   StateDict state = models::create("simplecnn", {})->state_dict();
   StateDict tampered;
@@ -74,7 +74,7 @@ TEST(SafetensorsExact, IntegerTensorForAFloatParameterIsRefused) {
   const auto r = test::run_cnn("run --model simplecnn --weights " + dir + "/w.safetensors --input " + dir +
                                "/x.safetensors --output " + dir + "/y.safetensors");
   EXPECT_EQ(r.code, 1) << r.err;
-  EXPECT_HAS(r.err, "dtype mismatch for conv1.weight: copying a param of dtype i64");
+  EXPECT_HAS(r.err, "dtype mismatch for conv1.weight: copying a param of dtype int64");
 }
 
 TEST(SafetensorsExact, HalfAndDoubleStillConvertToFloat) {
