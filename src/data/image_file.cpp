@@ -41,6 +41,19 @@ uint32_t big_endian(const unsigned char* p) {
   return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
 }
 
+// The header's width x height checked against the file's size before stb allocates the pixels: deflate packs at
+// most 1032 bytes into one, so a small file claiming a huge image is damaged (or a decompression bomb).
+void check_png_size(const std::string& path, const std::vector<unsigned char>& f, const unsigned char* ihdr) {
+  const uint64_t width = big_endian(ihdr), height = big_endian(ihdr + 4), depth = ihdr[8];
+  const uint64_t channels = ihdr[9] == 2 ? 3 : ihdr[9] == 4 ? 2 : ihdr[9] == 6 ? 4 : 1;
+  const uint64_t raw = height * (1 + (width * channels * depth + 7) / 8);
+  const uint64_t most = 1032 * static_cast<uint64_t>(f.size()) + 4096;
+  CNN_CHECK(width <= (1u << 24) && height <= (1u << 24) && raw <= most,
+            "read_image: {}: PNG header claims {} x {} pixels ({} bytes of image data), more than its {} bytes can "
+            "hold\nHINT: the file is corrupt; remove or replace it",
+            path, width, height, raw, f.size());
+}
+
 // stb skips PNG checksums: walk the chunks and check each one's CRC-32 (over type and data) up to IEND.
 void check_png_crcs(const std::string& path, const std::vector<unsigned char>& f) {
   size_t at = 8;
@@ -61,6 +74,7 @@ void check_png_crcs(const std::string& path, const std::vector<unsigned char>& f
               "read_image: {}: PNG chunk {} at byte {} has CRC 0x{:08x}, its bytes give 0x{:08x}\nHINT: the file is "
               "corrupt; remove or replace it",
               path, type, at, stored, computed);
+    if (type == "IHDR" && length >= 10) check_png_size(path, f, &f[at + 8]);
     if (type == "IEND") return;
     at += 12 + length;
   }

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <zlib.h>
 
 #include "test_util.h"
 
@@ -164,4 +165,19 @@ TEST(DamagedImages, PngWithAFlippedBitFailsItsCrc) {
             std::string::npos)
       << msg;
   EXPECT_NE(msg.find("HINT:"), std::string::npos) << msg;
+}
+
+TEST(DamagedImages, PngClaimingMorePixelsThanItsBytesHold) {
+  const std::string dir = test::temp_dir("damage");
+  write_image(dir + "/a.png", gray(8, 50));
+  std::string bytes = test::slurp(dir + "/a.png");
+  const size_t ihdr = bytes.find("IHDR");
+  ASSERT_NE(ihdr, std::string::npos);
+  for (size_t k = 0; k < 8; ++k) bytes[ihdr + 4 + k] = k % 4 == 1 ? '\x01' : '\0';  // 65536 x 65536
+  const uint32_t crc = static_cast<uint32_t>(
+      crc32(0L, reinterpret_cast<const Bytef*>(bytes.data() + ihdr), 4 + 13));
+  for (int k = 0; k < 4; ++k) bytes[ihdr + 17 + static_cast<size_t>(k)] = static_cast<char>(crc >> (24 - 8 * k));
+  spit(dir + "/bomb.png", bytes);
+  const std::string msg = test::error_message([&] { read_image(dir + "/bomb.png"); });
+  EXPECT_NE(msg.find("bomb.png: PNG header claims 65536 x 65536 pixels"), std::string::npos) << msg;
 }
