@@ -75,6 +75,8 @@ TEST(Limits, ImageSizeFromFlagsAndConfig) {
                     "\"img_size\" is 1000000000.0 (number), expected an integer");
   EXPECT_FAILS_WITH(test::run_cnn("train --config " + write_config(dir, R"({"img_size": 100000})")),
                     "--img-size: 100000 is more than the limit of 8192");
+  EXPECT_FAILS_WITH(test::run_cnn("summary --model simplecnn --input 1,100000,100000"),
+                    "--input: 1,100000,100000 is more than the limit of 4096,8192,8192");
 }
 
 TEST(Limits, PlainCnnKnobsTheInputCannotCarry) {

@@ -11,6 +11,7 @@ namespace cnn::cli {
 inline constexpr int64_t kMaxBatchSize = 65536;
 inline constexpr int64_t kMaxEpochs = 100000;
 inline constexpr int64_t kMaxWorkers = 64;
+inline constexpr int64_t kMaxChannels = 4096;  // of a --input C,H,W
 
 /// The most --threads: 4 x the hardware threads (at least 4), far below where OpenMP runs out of stack.
 int64_t max_threads();
