@@ -36,8 +36,10 @@ int64_t window_output_size(int64_t in, int64_t kernel, int64_t stride, int64_t p
   const int64_t span = checked_mul(dilation, kernel - 1, "dilation*(kernel-1)");
   const int64_t room = checked_add(padded, -span, "in + padding - dilation*(kernel-1)") - 1;
   if (!ceil_mode) return floor_div(room, stride) + 1;
-  int64_t out = floor_div(checked_add(room, stride - 1, "room + stride - 1"), stride) + 1;
-  if ((out - 1) * stride >= in + pad_before) --out;  // the last window must start inside the input or left padding
+  const int64_t whole = floor_div(room, stride);
+  int64_t out = whole + (room - whole * stride > 0 ? 1 : 0) + 1;  // ceil(room / stride) + 1, without room + stride
+  // The last window must start inside the input or left padding.
+  if (checked_mul(out - 1, stride, "(out - 1)*stride") >= in + pad_before) --out;
   return out;
 }
 

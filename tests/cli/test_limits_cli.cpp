@@ -102,6 +102,9 @@ TEST(Limits, ShapeRefusesOverflow) {
                     "overflows 64-bit integers");
   EXPECT_FAILS_WITH(test::run_cnn("shape --op convtranspose --in 9223372036854775807 --kernel 3 --stride 4"),
                     "(in - 1)*stride = 9223372036854775806 * 4 overflows 64-bit integers");
+  const Result pool = test::run_cnn("shape --op pool --in 100 --kernel 3 --stride 9223372036854775807 --ceil-mode");
+  EXPECT_EQ(pool.code, 0) << pool.err;
+  EXPECT_NE(pool.out.find("/ 9223372036854775807) + 1 = 1"), std::string::npos) << pool.out;
   const Result r = test::run_cnn("shape --op conv --in 1000000000000 --kernel 3 --target 1000000000000");
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("use padding=1"), std::string::npos) << r.out;
