@@ -34,7 +34,7 @@ std::vector<int64_t> stage_depths(int64_t depth) {
   return out;
 }
 
-constexpr int64_t kMaxDepth = 128, kMaxWidth = 1024;
+constexpr int64_t kMaxDepth = 128, kMaxWidth = 1024, kMaxImageSize = 65536;
 
 // The input side of each stage (a square image_size input), and the receptive field of the last conv.
 struct Geometry {
@@ -45,9 +45,10 @@ struct Geometry {
 Geometry geometry(const PlainCNNOptions& o, int64_t depth) {
   Geometry g;
   int64_t side = o.image_size, jump = 1;
+  const int64_t kernel = std::min(o.kernel, o.image_size + 1);  // a larger kernel is refused anyway; no overflow
   for (int64_t convs : stage_depths(depth)) {
     g.stage_inputs.push_back(side);
-    g.receptive_field += convs * (o.kernel - 1) * jump;
+    g.receptive_field += convs * (kernel - 1) * jump;
     if (o.pool != "stride") g.receptive_field += jump;  // the 2x2 pooling window
     jump *= 2;
     side = o.pool == "stride" ? (side - 1) / 2 + 1 : side / 2;
@@ -108,7 +109,8 @@ PlainCNN::PlainCNN(const PlainCNNOptions& o) : options_(o) {
             "plaincnn: depth and width must be positive and kernel odd, got depth={} width={} kernel={}", o.depth,
             o.width, o.kernel);
   CNN_CHECK(o.dropout >= 0 && o.dropout < 1, "plaincnn: dropout must be in [0, 1), got {}", o.dropout);
-  CNN_CHECK(o.image_size >= 1, "plaincnn: image_size must be positive, got {}", o.image_size);
+  CNN_CHECK(o.image_size >= 1 && o.image_size <= kMaxImageSize, "plaincnn: image_size must be 1 to {}, got {}",
+            kMaxImageSize, o.image_size);
   check_geometry(o);
   features = register_module("features", std::make_shared<Sequential>());
   int64_t channels = o.in_channels, width = o.width, side = o.image_size;
