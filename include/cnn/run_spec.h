@@ -71,7 +71,7 @@ struct RunSpec {
 
 /// Refuses (cnn::Error naming `flag` and the link) a run folder that is a symbolic link, or that holds one where
 /// cnnkit writes (config.json, metrics.json, model.safetensors, last.ckpt, best.ckpt, report.html, their .tmp
-/// files): a planted link would send the write outside the folder. Usage: check_run_folder(dir, "--output");
+/// files, figures/): a planted link would send the write outside the folder. Usage: check_run_folder(dir, "--output");
 void check_run_folder(const std::string& dir, const std::string& flag);
 
 }  // namespace cnn

@@ -158,6 +158,7 @@ void check_run_folder(const std::string& dir, const std::string& flag) {
                             flag, dir, p.string(), fs::read_symlink(p, ec).string()));
   };
   refuse_link(fs::path(dir).lexically_normal());
+  refuse_link(fs::path(dir) / "figures");  // report.html's pictures
   for (const char* name : {"config.json", "metrics.json", "model.safetensors", "last.ckpt", "best.ckpt", "report.html"})
     for (const char* suffix : {"", ".tmp"}) refuse_link(fs::path(dir) / (std::string(name) + suffix));
 }
