@@ -98,6 +98,8 @@ class ImageFolder : public Dataset {
   std::vector<std::string> classes() const override { return classes_; }
   /// (path, label) of every sample, in order.
   const std::vector<std::pair<std::string, int64_t>>& samples() const { return samples_; }
+  /// The sorted sub-folder names of root: the classes an ImageFolder over root would have.
+  static std::vector<std::string> find_classes(const std::string& root);
 
  private:
   std::string root_;

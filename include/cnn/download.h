@@ -42,9 +42,15 @@ struct DownloadReport {
 /// Extraction is separate (extract_tar_gz). Usage: DownloadReport r = download_file(file, "data/mnist");
 DownloadReport download_file(const RemoteFile& file, const std::string& dir, const DownloadOptions& options = {});
 
-/// Unpacks a .tar.gz (ustar, GNU long names, pax headers skipped) into `dir`; refuses absolute paths and "..".
+/// The most bytes extract_tar_gz unpacks by default (the largest official archive, CIFAR-100, holds 185 MB).
+inline constexpr uint64_t kMaxTarBytes = uint64_t{4} << 30;
+
+/// Unpacks a .tar.gz (ustar, GNU long names, pax path records) into `dir`. Throws cnn::Error naming the entry and
+/// writes nothing more for an absolute path, a ".." component, a hard or symbolic link, a device or fifo, a path
+/// through a symlink already in dir, or regular files totalling more than max_bytes.
 /// Returns the regular files written, relative to dir.
-std::vector<std::string> extract_tar_gz(const std::string& archive, const std::string& dir);
+std::vector<std::string> extract_tar_gz(const std::string& archive, const std::string& dir,
+                                        uint64_t max_bytes = kMaxTarBytes);
 
 /// The md5 of a file, lowercase hex.
 std::string md5_file(const std::string& path);

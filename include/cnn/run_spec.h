@@ -71,4 +71,9 @@ struct RunSpec {
   Tensor read_image(const std::string& path) const;
 };
 
+/// Refuses (cnn::Error naming `flag` and the link) a run folder that is a symbolic link, or that holds one where
+/// cnnkit writes (config.json, metrics.json, model.safetensors, last.ckpt, best.ckpt, report.html, their .tmp
+/// files, figures/): a planted link would send the write outside the folder. Usage: check_run_folder(dir, "--output");
+void check_run_folder(const std::string& dir, const std::string& flag);
+
 }  // namespace cnn

@@ -9,6 +9,9 @@
 
 namespace cnn::transforms {
 
+/// The largest image side create_transform builds a pipeline for (a 8192 x 8192 RGB image is 805 MB of floats).
+inline constexpr int64_t kMaxImageSize = 8192;
+
 /// The settings of timm's create_transform (flag names as in timm's train.py).
 struct TransformConfig {
   bool is_training = false;

@@ -3,6 +3,8 @@
 #include <cnn/analysis.h>
 #include <cnn/window_size.h>
 
+#include <algorithm>
+
 namespace cnn {
 
 namespace {
@@ -18,7 +20,9 @@ int64_t transpose_out(const OutputSizeQuery& q, int64_t padding, int64_t output_
 
 void explain_window(const OutputSizeQuery& q, OutputSizeReport& r) {
   const bool pool = q.op == WindowOp::pool;
-  const int64_t span = q.dilation * (q.kernel - 1) + 1, padded = q.in + 2 * q.padding;
+  const int64_t span = checked_add(checked_mul(q.dilation, q.kernel - 1, "shape: dilation*(kernel-1)"), 1,
+                                   "shape: dilation*(kernel-1) + 1");
+  const int64_t padded = checked_add(q.in, checked_mul(2, q.padding, "shape: 2*padding"), "shape: in + 2*padding");
   const int64_t room = padded - span;
   const char* round = q.ceil_mode ? "ceil" : "floor";
   r.formula = fmt::format("out = {}((in + 2*padding - dilation*(kernel-1) - 1) / stride) + 1", round);
@@ -69,14 +73,19 @@ void explain_window(const OutputSizeQuery& q, OutputSizeReport& r) {
 
   if (!q.target) return;
   const int64_t max_pad = pool ? q.kernel / 2 : span;
-  for (int64_t p = 0; p <= max_pad; ++p)
-    if (window_out(q, p) == *q.target) {
-      r.notes.push_back(p == q.padding ? fmt::format("target {}: reached with padding={}", *q.target, p)
-                                       : fmt::format("target {}: use padding={} (out = {}(({} + 2*{} - {} - 1) / {}) "
-                                                     "+ 1 = {})",
-                                                     *q.target, p, round, q.in, p, span - 1, q.stride, *q.target));
-      return;
-    }
+  int64_t low = 0, high = max_pad;  // out grows with padding: find the smallest padding reaching the target
+  while (low < high) {
+    const int64_t mid = low + (high - low) / 2;
+    if (window_out(q, mid) >= *q.target) high = mid;
+    else low = mid + 1;
+  }
+  if (const int64_t p = low; window_out(q, p) == *q.target) {
+    r.notes.push_back(p == q.padding ? fmt::format("target {}: reached with padding={}", *q.target, p)
+                                     : fmt::format("target {}: use padding={} (out = {}(({} + 2*{} - {} - 1) / {}) "
+                                                   "+ 1 = {})",
+                                                   *q.target, p, round, q.in, p, span - 1, q.stride, *q.target));
+    return;
+  }
   r.notes.push_back(fmt::format("target {}: no padding from 0 to {} reaches it with kernel {}, stride {}, dilation {}",
                                 *q.target, max_pad, q.kernel, q.stride, q.dilation));
 }
@@ -117,14 +126,15 @@ void explain_transpose(const OutputSizeQuery& q, OutputSizeReport& r) {
         t, needed, base, needed, t, t, t, q.padding, q.dilation, q.kernel, q.stride, back));
     return;
   }
-  for (int64_t p = 0; p <= q.dilation * (q.kernel - 1) + q.in * q.stride; ++p) {
-    const int64_t op = t - transpose_out(q, p, 0);
-    if (op >= 0 && op < limit) {
-      r.notes.push_back(fmt::format("target {}: output_padding can only add 0 to {} to {}; use padding={} and "
-                                    "output_padding={} instead",
-                                    t, limit - 1, base, p, op));
-      return;
-    }
+  // Each unit of padding takes 2 off the size: the smallest padding whose output_padding is not negative.
+  const int64_t base0 = transpose_out(q, 0, 0);
+  const int64_t p = std::max<int64_t>(0, base0 > t ? (base0 - t) / 2 + (base0 - t) % 2 : 0);
+  const int64_t op = p <= base0 / 2 ? t - transpose_out(q, p, 0) : -1;
+  if (op >= 0 && op < limit) {
+    r.notes.push_back(fmt::format("target {}: output_padding can only add 0 to {} to {}; use padding={} and "
+                                  "output_padding={} instead",
+                                  t, limit - 1, base, p, op));
+    return;
   }
   r.notes.push_back(fmt::format("target {}: output_padding can only add 0 to {} to {}, and no padding reaches it; "
                                 "change the kernel or stride",

@@ -2,8 +2,10 @@
 #include <cnn/backend.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
+#include <thread>
 
 #include "backend/onednn/onednn_factory.h"
 #include "backend/ref/ref_backend.h"
@@ -41,7 +43,9 @@ void set_backend(const std::string& name) { registry().current = registry().find
 std::vector<std::string> available_backends() { return {"onednn", "ref"}; }
 
 void set_num_threads(int threads) {
-  CNN_CHECK(threads >= 1, "set_num_threads: expected at least 1 thread, got {}", threads);
+  const int limit = 4 * std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  CNN_CHECK(threads >= 1 && threads <= limit,
+            "set_num_threads: expected 1 to {} threads (4 x the {} hardware threads), got {}", limit, limit / 4, threads);
   omp_set_num_threads(threads);
   onednn_set_num_threads(threads);
 }

@@ -12,6 +12,9 @@ std::shared_ptr<Compose> create_transform(const TransformConfig& config, const S
   const int64_t raw_h = raw_shape.dim() == 3 ? raw_shape[1] : 0, raw_w = raw_shape.dim() == 3 ? raw_shape[2] : 0;
   const int64_t size = config.image_size > 0 ? config.image_size : std::min(raw_h, raw_w);
   const bool native = raw_h == size && raw_w == size;
+  CNN_CHECK(size <= kMaxImageSize,
+            "create_transform: image_size {} is more than the limit of {}\nHINT: pass a smaller --img-size", size,
+            kMaxImageSize);
   CNN_CHECK(config.crop_pct > 0.0 && config.crop_pct <= 1.0, "create_transform: crop_pct must be in (0, 1], got {}",
             config.crop_pct);
   CNN_CHECK(config.crop_pad >= 0, "create_transform: crop_pad must be non-negative, got {}", config.crop_pad);

@@ -7,6 +7,8 @@
 #include <climits>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 namespace cnn {
 
@@ -30,34 +32,53 @@ std::string what_magic_means(uint32_t magic) {
   throw Error(fmt::format("idx: {}: {}\nHINT: {}", path, problem, hint));
 }
 
-// The whole (decompressed) content of a file; zlib passes files that are not gzip through unchanged.
+constexpr uint64_t kMaxDecompressed = uint64_t{4} << 30;  // more than any IDX dataset; a gzip bomb stops here
+
+// The whole content of a file: raw, or decompressed when it starts with the gzip magic. Every gzip member must end
+// cleanly, and nothing but further gzip members may follow the first (zlib's gzread ignores trailing garbage).
 std::vector<uint8_t> read_all(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
     fail(path, "no such file",
          "download MNIST-style data (train-*/t10k-* idx files) or pass the folder holding "
          "them with --data-dir");
-  gzFile f = gzopen(path.c_str(), "rb");
-  if (f == nullptr)
-    fail(path, fmt::format("cannot open for reading ({})", std::strerror(errno)), "check the file's permissions");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(path, fmt::format("cannot open for reading ({})", std::strerror(errno)), "check the file's permissions");
+  std::vector<uint8_t> file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (file.size() < 2 || file[0] != 0x1F || file[1] != 0x8B) return file;
   std::vector<uint8_t> out;
   std::vector<uint8_t> chunk(1 << 20);
+  z_stream z{};
+  CNN_CHECK(inflateInit2(&z, 16 + MAX_WBITS) == Z_OK, "idx: {}: zlib cannot start", path);
+  z.next_in = file.data();
+  z.avail_in = static_cast<uInt>(file.size());
+  int rc = Z_OK;
+  auto corrupt = [&](const std::string& what, const std::string& hint) {
+    inflateEnd(&z);
+    fail(path, what, hint);
+  };
   for (;;) {
-    const int n = gzread(f, chunk.data(), static_cast<unsigned>(chunk.size()));
-    if (n <= 0) {
-      int code = Z_OK;
-      const char* message = gzerror(f, &code);
-      if (n < 0 || (code != Z_OK && code != Z_STREAM_END)) {
-        const std::string text = message ? message : "unknown zlib error";
-        gzclose(f);
-        fail(path, fmt::format("corrupt or truncated gzip data after {} decompressed bytes ({})", out.size(), text),
-             "the download was probably cut short; fetch the file again");
-      }
-      break;
+    z.next_out = chunk.data();
+    z.avail_out = static_cast<uInt>(chunk.size());
+    rc = inflate(&z, Z_NO_FLUSH);
+    out.insert(out.end(), chunk.data(), chunk.data() + (chunk.size() - z.avail_out));
+    if (out.size() > kMaxDecompressed)
+      corrupt(fmt::format("decompresses to more than {} bytes", kMaxDecompressed), "this is not an IDX dataset file");
+    if (rc == Z_STREAM_END) {
+      const size_t at = file.size() - z.avail_in;
+      if (z.avail_in == 0) break;
+      if (z.avail_in < 2 || z.next_in[0] != 0x1F || z.next_in[1] != 0x8B)
+        corrupt(fmt::format("{} bytes of trailing garbage after the gzip data (at byte {} of {})", z.avail_in, at,
+                            file.size()),
+                "the file was damaged or appended to; fetch it again");
+      inflateReset(&z);  // another gzip member follows
+    } else if (rc != Z_OK) {
+      corrupt(fmt::format("corrupt or truncated gzip data after {} decompressed bytes ({})", out.size(),
+                          z.msg ? z.msg : rc == Z_BUF_ERROR ? "unexpected end of file" : "zlib error"),
+              "the download was probably cut short; fetch the file again");
     }
-    out.insert(out.end(), chunk.begin(), chunk.begin() + n);
   }
-  gzclose(f);
+  inflateEnd(&z);
   return out;
 }
 

@@ -25,9 +25,7 @@ ImageFolder::ImageFolder(const std::string& root, ImageFolderOptions options)
   std::error_code ec;
   CNN_CHECK(fs::is_directory(root, ec),
             "ImageFolder: no folder {}\nHINT: pass a folder holding one sub-folder of images per class", root);
-  for (const fs::directory_entry& entry : fs::directory_iterator(root, ec))
-    if (entry.is_directory(ec)) classes_.push_back(entry.path().filename().string());
-  std::sort(classes_.begin(), classes_.end());
+  classes_ = find_classes(root);
   CNN_CHECK(!classes_.empty(),
             "ImageFolder: {} has no sub-folders\nHINT: put the images of each class in their own sub-folder "
             "(root/cat/1.png, root/dog/2.png); the sub-folder names become the class names",
@@ -47,6 +45,15 @@ ImageFolder::ImageFolder(const std::string& root, ImageFolderOptions options)
             "ImageFolder: found no image in the class folder{} {} of {}\nHINT: supported extensions are .png, .jpg, "
             ".jpeg and .bmp; remove empty class folders",
             empty.size() == 1 ? "" : "s", fmt::join(empty, ", "), root);
+}
+
+std::vector<std::string> ImageFolder::find_classes(const std::string& root) {
+  std::vector<std::string> classes;
+  std::error_code ec;
+  for (const fs::directory_entry& entry : fs::directory_iterator(root, ec))
+    if (entry.is_directory(ec)) classes.push_back(entry.path().filename().string());
+  std::sort(classes.begin(), classes.end());
+  return classes;
 }
 
 int64_t ImageFolder::label(int64_t i) const {

@@ -48,6 +48,13 @@ MnistDataset::MnistDataset(const std::string& dir, bool train, std::shared_ptr<c
                     images_path_, images.dims[0], labels_path, labels.dims[0]));
   CNN_CHECK(images.dims[1] > 0 && images.dims[2] > 0, "mnist: {}: images of size {} x {}\nHINT: fetch the file again",
             images_path_, images.dims[1], images.dims[2]);
+  CNN_CHECK(images.dims[0] > 0, "mnist: {} holds no images (an empty split)\nHINT: fetch the file again",
+            images_path_);
+  for (size_t i = 0; i < labels.data.size(); ++i)
+    CNN_CHECK(labels.data[i] < 10,
+              "mnist: {}: label {} at index {}, expected 0..9 (the dataset's 10 classes)\nHINT: the file is corrupt or "
+              "not an MNIST-style labels file; fetch it again",
+              labels_path, labels.data[i], i);
   count_ = images.dims[0];
   rows_ = images.dims[1];
   cols_ = images.dims[2];

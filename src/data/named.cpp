@@ -89,7 +89,17 @@ std::shared_ptr<Dataset> open_dataset(const std::string& name, const std::string
             "imagefolder: no folder {}\nHINT: --data-dir must hold train/ and val/ (or validation/ or test/), each "
             "with one sub-folder of images per class",
             split);
-  return std::make_shared<ImageFolder>(split, ImageFolderOptions{.transform = transform});
+  auto folder_set = std::make_shared<ImageFolder>(split, ImageFolderOptions{.transform = transform});
+  const fs::path train_split = fs::path(folder) / "train";
+  if (!train && fs::is_directory(train_split, ec)) {
+    // Labels are positions in the sorted class names: a split with other names would map classes silently.
+    const std::vector<std::string> train_classes = ImageFolder::find_classes(train_split.string());
+    CNN_CHECK(train_classes == folder_set->classes(),
+              "imagefolder: the class folders of {} ({}) differ from those of {} ({})\nHINT: every split needs the "
+              "same class sub-folders, so that a label means the same class in each",
+              split, fmt::join(folder_set->classes(), ", "), train_split.string(), fmt::join(train_classes, ", "));
+  }
+  return folder_set;
 }
 
 std::shared_ptr<Dataset> load_dataset(const std::string& name, const std::string& dir, bool train) {

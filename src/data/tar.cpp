@@ -1,5 +1,6 @@
 // A small tar reader over zlib's gzip stream: unpacks .tar.gz archives (ustar, GNU long names, pax path records)
-// into a folder, refusing absolute paths and "..". Not a general archiver: links and devices are skipped.
+// into a folder, refusing what could escape or flood it: absolute paths, "..", links, devices, fifos, a planted
+// symlink on the way, and more bytes than a limit. Not a general archiver.
 #include <cnn/download.h>
 #include <cnn/error.h>
 #include <zlib.h>
@@ -86,23 +87,54 @@ std::string pax_path(const std::string& data) {
   return {};
 }
 
+constexpr uint64_t kMaxNameRecord = 1 << 20;  // a GNU long name or pax header larger than this is not a name
+
+[[noreturn]] void refuse(const std::string& archive, const std::string& name, const std::string& why) {
+  throw Error(fmt::format("tar: {}: refusing to unpack '{}' ({})\nHINT: a dataset archive holds only folders and "
+                          "regular files inside its own folder; delete the archive",
+                          archive, name, why));
+}
+
 void check_safe(const std::string& archive, const std::string& name) {
   const fs::path p(name);
-  bool bad = p.is_absolute();
-  for (const auto& part : p) bad = bad || part == "..";
-  CNN_CHECK(!bad,
-            "tar: {}: refusing to unpack '{}' (absolute path or '..')\nHINT: the archive is not a dataset "
-            "archive; delete it",
-            archive, name);
+  if (name.empty()) refuse(archive, name, "empty name");
+  if (p.is_absolute()) refuse(archive, name, "absolute path");
+  for (const auto& part : p)
+    if (part == "..") refuse(archive, name, "'..' component");
+}
+
+// What an entry of this type is, when it is not a file, folder or name record: the reason to refuse it.
+std::string refused_type(char type) {
+  switch (type) {
+    case '1': return "hard link";
+    case '2': return "symbolic link";
+    case '3': return "character device";
+    case '4': return "block device";
+    case '6': return "fifo";
+    default: return fmt::format("entry type '{}'", type);
+  }
+}
+
+// Refuses a target whose way from `dir` passes through a symlink already there (a planted one would redirect the
+// write outside dir).
+void check_no_symlink(const std::string& archive, const std::string& name, const fs::path& dir) {
+  fs::path at = dir;
+  std::error_code ec;
+  for (const auto& part : fs::path(name)) {
+    at /= part;
+    if (fs::is_symlink(fs::symlink_status(at, ec)))
+      refuse(archive, name, fmt::format("{} is a symbolic link", at.string()));
+  }
 }
 
 }  // namespace
 
-std::vector<std::string> extract_tar_gz(const std::string& archive, const std::string& dir) {
+std::vector<std::string> extract_tar_gz(const std::string& archive, const std::string& dir, uint64_t max_bytes) {
   GzReader in(archive);
   std::vector<std::string> written;
   std::string long_name;
   std::vector<char> buffer(1 << 20);
+  uint64_t total = 0;
   char header[512];
   while (in.read(header, sizeof header)) {
     if (std::all_of(header, header + 512, [](char c) { return c == 0; })) break;  // end-of-archive block
@@ -121,15 +153,24 @@ std::vector<std::string> extract_tar_gz(const std::string& archive, const std::s
       long_name.clear();
     }
     const uint64_t padded = (size + 511) / 512 * 512;
-    if (type == 'L' || type == 'x') {  // the next entry's name
+    if (type == 'L' || type == 'x' || type == 'g') {  // the next entry's name, or global pax records (ignored)
+      if (size > kMaxNameRecord)
+        refuse(archive, name, fmt::format("a {}-byte name record, the limit is {}", size, kMaxNameRecord));
       std::string data(padded, '\0');
-      if (padded > 0) in.read(data.data(), padded);
+      if (padded > 0) CNN_CHECK(in.read(data.data(), padded), "tar: {}: archive ends inside '{}'", archive, name);
       data.resize(size);
-      long_name = type == 'L' ? field(data.c_str(), data.size()) : pax_path(data);
+      if (type != 'g') long_name = type == 'L' ? field(data.c_str(), data.size()) : pax_path(data);
       continue;
     }
     const bool regular = type == '0' || type == '\0' || type == '7';
-    if (type == '5' || regular) check_safe(archive, name);
+    if (!regular && type != '5') refuse(archive, name, refused_type(type));
+    check_safe(archive, name);
+    check_no_symlink(archive, name, dir);
+    if (regular && (size > max_bytes || total + size > max_bytes))
+      refuse(archive, name,
+             fmt::format("{} bytes after {} already unpacked, more than the limit of {} bytes", size, total,
+                         max_bytes));
+    total += regular ? size : 0;
     const fs::path target = fs::path(dir) / name;
     if (type == '5') fs::create_directories(target);
     std::ofstream out;

@@ -168,10 +168,24 @@ std::vector<Entry> parse_entries(const Header& h, const std::string& path) {
   std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
     return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
   });
-  for (size_t i = 1; i < entries.size(); ++i)
-    if (entries[i].begin < entries[i - 1].end)
-      fail(path, fmt::format("tensors \"{}\" and \"{}\" overlap in the data", entries[i - 1].name, entries[i].name),
-           "the header is corrupt; re-export the file");
+  // The tensors tile the data exactly: no gap, no overlap, nothing after the last one (a header length off by a
+  // byte shifts every tensor and leaves a byte over).
+  uint64_t at = 0;
+  std::string previous = "the start of the data";
+  for (const Entry& e : entries) {
+    if (e.begin < at)
+      fail(path, fmt::format("tensor \"{}\" starts at byte {} and overlaps {} (which ends at {})", e.name, e.begin,
+                             previous, at), "the header is corrupt; re-export the file");
+    if (e.begin > at)
+      fail(path, fmt::format("tensor \"{}\" starts at byte {}, leaving {} unused bytes after {}", e.name, e.begin,
+                             e.begin - at, previous), "the header is corrupt; re-export the file");
+    at = e.end;
+    previous = fmt::format("tensor \"{}\"", e.name);
+  }
+  if (at != data_size)
+    fail(path, fmt::format("the data holds {} bytes but its tensors cover {}: {} bytes after {}", data_size, at,
+                           data_size - at, previous),
+         "the header length or offsets are wrong, or bytes were appended; re-export the file");
   return entries;
 }
 

@@ -2,6 +2,7 @@
 #include <cnn/models.h>
 #include <cnn/models_plain.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "models/zoo_util.h"
@@ -33,6 +34,56 @@ std::vector<int64_t> stage_depths(int64_t depth) {
   return out;
 }
 
+constexpr int64_t kMaxDepth = 128, kMaxWidth = 1024, kMaxImageSize = 65536;
+
+// The input side of each stage (a square image_size input), and the receptive field of the last conv.
+struct Geometry {
+  std::vector<int64_t> stage_inputs;
+  int64_t last_side = 0, receptive_field = 1;
+};
+
+Geometry geometry(const PlainCNNOptions& o, int64_t depth) {
+  Geometry g;
+  int64_t side = o.image_size, jump = 1;
+  const int64_t kernel = std::min(o.kernel, o.image_size + 1);  // a larger kernel is refused anyway; no overflow
+  for (int64_t convs : stage_depths(depth)) {
+    g.stage_inputs.push_back(side);
+    g.receptive_field += convs * (kernel - 1) * jump;
+    if (o.pool != "stride") g.receptive_field += jump;  // the 2x2 pooling window
+    jump *= 2;
+    side = o.pool == "stride" ? (side - 1) / 2 + 1 : side / 2;
+  }
+  g.last_side = side;
+  return g;
+}
+
+// Refuses, before any layer is built, knobs the input cannot carry: a kernel larger than a stage's input, more
+// downsamplings than the input has pixels, a depth whose receptive field passes 4 x the input (the extra layers
+// would see padding only), and a width whose last stage is wider than 4 x kMaxWidth channels.
+void check_geometry(const PlainCNNOptions& o) {
+  CNN_CHECK(o.depth <= kMaxDepth, "plaincnn: depth={} is more than the limit of {}", o.depth, kMaxDepth);
+  CNN_CHECK(o.width <= kMaxWidth, "plaincnn: width={} is more than the limit of {} (the third stage doubles it twice)",
+            o.width, kMaxWidth);
+  const Geometry g = geometry(o, o.depth);
+  CNN_CHECK(g.last_side >= 1, "plaincnn: a {}x{} input is too small for {} downsamplings", o.image_size,
+            o.image_size, g.stage_inputs.size());
+  const int64_t smallest = *std::min_element(g.stage_inputs.begin(), g.stage_inputs.end());
+  for (size_t stage = 0; stage < g.stage_inputs.size(); ++stage) {
+    const int64_t side = g.stage_inputs[stage];
+    CNN_CHECK(o.kernel <= side,
+              "plaincnn: kernel={} is larger than the {}x{} input of stage {} (image_size={}, depth={}); the limit "
+              "is kernel={}",
+              o.kernel, side, side, stage + 1, o.image_size, o.depth, smallest % 2 == 1 ? smallest : smallest - 1);
+  }
+  if (g.receptive_field <= 4 * o.image_size) return;
+  int64_t deepest = 0;
+  while (deepest < o.depth && geometry(o, deepest + 1).receptive_field <= 4 * o.image_size) ++deepest;
+  CNN_CHECK(false,
+            "plaincnn: depth={} is more than a {}x{} input supports: its receptive field is {} pixels, past 4 x {}; "
+            "the limit is depth={} with kernel={} and pool={}",
+            o.depth, o.image_size, o.image_size, g.receptive_field, o.image_size, deepest, o.kernel, o.pool);
+}
+
 }  // namespace
 
 PlainCNNOptions plain_cnn_options(const std::map<std::string, std::string>& kwargs, PlainCNNOptions o) {
@@ -58,6 +109,9 @@ PlainCNN::PlainCNN(const PlainCNNOptions& o) : options_(o) {
             "plaincnn: depth and width must be positive and kernel odd, got depth={} width={} kernel={}", o.depth,
             o.width, o.kernel);
   CNN_CHECK(o.dropout >= 0 && o.dropout < 1, "plaincnn: dropout must be in [0, 1), got {}", o.dropout);
+  CNN_CHECK(o.image_size >= 1 && o.image_size <= kMaxImageSize, "plaincnn: image_size must be 1 to {}, got {}",
+            kMaxImageSize, o.image_size);
+  check_geometry(o);
   features = register_module("features", std::make_shared<Sequential>());
   int64_t channels = o.in_channels, width = o.width, side = o.image_size;
   for (int64_t convs : stage_depths(o.depth)) {
@@ -73,8 +127,6 @@ PlainCNN::PlainCNN(const PlainCNNOptions& o) : options_(o) {
     if (o.pool == "max") features->push_back(MaxPool2d(2));
     if (o.pool == "avg") features->push_back(AvgPool2d(2));
     side = o.pool == "stride" ? (side - 1) / 2 + 1 : side / 2;
-    CNN_CHECK(side >= 1, "plaincnn: a {}x{} input is too small for {} downsamplings", o.image_size, o.image_size,
-              stage_depths(o.depth).size());
     width *= 2;
   }
   classifier = register_module("classifier", std::make_shared<Sequential>());

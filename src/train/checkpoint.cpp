@@ -1,5 +1,6 @@
-// Checkpoint files (see checkpoint.h): safetensors plus JSON metadata, atomic replace with fsync, CRC-32 check on
-// load; and the global generator's state as text. Not the training loop's policy (fit.cpp).
+// Checkpoint files (see checkpoint.h): safetensors plus JSON metadata, atomic replace with fsync, a format version
+// and a CRC-32 over tensors and metadata checked on load; and the global generator's state as text. Not the training
+// loop's policy (fit.cpp).
 #include <cnn/checkpoint.h>
 #include <cnn/io.h>
 #include <cnn/random.h>
@@ -20,7 +21,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kFormat = "cnnkit-checkpoint-1";
+constexpr const char* kFormatName = "cnnkit-checkpoint-";
+constexpr int kFormatVersion = 2;  // 1: the CRC covered the tensors only
 constexpr const char* kOptimizerPrefix = "optimizer.";
 constexpr const char* kModelPrefix = "model.";
 
@@ -45,8 +47,11 @@ std::map<std::string, double> from_exact(const Json& j, const std::string& path)
   return out;
 }
 
-// CRC-32 over every tensor's bytes in order (as they lie in the file).
-uint64_t crc_of(const StateDict& tensors) {
+std::string format() { return kFormatName + std::to_string(kFormatVersion); }
+
+// CRC-32 over every tensor's bytes in order (as they lie in the file), then every metadata entry but the CRC itself
+// (key and value, each followed by a NUL), in key order.
+uint64_t crc_of(const StateDict& tensors, const std::map<std::string, std::string>& metadata) {
   uLong crc = crc32(0L, Z_NULL, 0);
   for (const auto& [name, t] : tensors) {
     const Tensor c = t.contiguous();
@@ -59,6 +64,11 @@ uint64_t crc_of(const StateDict& tensors) {
       bytes += chunk;
       left -= chunk;
     }
+  }
+  for (const auto& [key, value] : metadata) {
+    if (key == "crc32") continue;
+    for (const std::string* text : {&key, &value})
+      crc = crc32(crc, reinterpret_cast<const Bytef*>(text->c_str()), static_cast<uInt>(text->size() + 1));
   }
   return crc;
 }
@@ -86,7 +96,7 @@ void save_checkpoint(const std::string& path, const Checkpoint& c) {
   StateDict tensors;
   for (const auto& [name, t] : c.model) tensors.insert(kModelPrefix + name, t);
   for (const auto& [name, t] : c.optimizer.state) tensors.insert(kOptimizerPrefix + name, t);
-  Json meta{{"format", kFormat}, {"optimizer_param_groups", Json::array()}};
+  Json meta{{"format", format()}, {"optimizer_param_groups", Json::array()}};
   for (const GroupOptions& g : c.optimizer.param_groups) meta["optimizer_param_groups"].push_back(exact(g));
   if (c.scheduler) meta["scheduler"] = exact(*c.scheduler);
   try {
@@ -95,8 +105,9 @@ void save_checkpoint(const std::string& path, const Checkpoint& c) {
     throw Error(fmt::format("checkpoint: the training state is not valid JSON ({})", e.what()));
   }
   const std::string tmp = path + ".tmp";
-  save_safetensors(tmp, tensors,
-                   {{"format", kFormat}, {"checkpoint", meta.dump()}, {"crc32", std::to_string(crc_of(tensors))}});
+  std::map<std::string, std::string> metadata{{"format", format()}, {"checkpoint", meta.dump()}};
+  metadata["crc32"] = std::to_string(crc_of(tensors, metadata));
+  save_safetensors(tmp, tensors, metadata);
   fsync_path(tmp, false);
   std::error_code ec;
   fs::rename(tmp, path, ec);
@@ -119,17 +130,24 @@ Checkpoint load_checkpoint(const std::string& path) {
   } catch (const Error& e) {
     bad(path, fmt::format("it does not read as a whole safetensors file ({})", e.what()));
   }
-  if (metadata.count("format") == 0 || metadata.at("format") != kFormat)
-    bad(path,
-        fmt::format("format is '{}', expected '{}'", metadata.count("format") ? metadata.at("format") : "", kFormat));
-  if (metadata.count("crc32") == 0 || std::to_string(crc_of(tensors)) != metadata.at("crc32"))
-    bad(path, "the CRC-32 of its tensors does not match the one recorded when it was written");
+  const std::string found = metadata.count("format") ? metadata.at("format") : "";
+  if (found.rfind(kFormatName, 0) == 0 && found != format())
+    throw Error(fmt::format("checkpoint {}: format version {}, this cnnkit reads version {} only (version 2 added "
+                            "the metadata to the CRC)\nHINT: train again, or resume with the cnnkit that wrote it",
+                            path, found.substr(std::strlen(kFormatName)), kFormatVersion));
+  if (found != format()) bad(path, fmt::format("format is '{}', expected '{}'", found, format()));
+  if (metadata.count("crc32") == 0 || metadata.count("checkpoint") == 0 ||
+      std::to_string(crc_of(tensors, metadata)) != metadata.at("crc32"))
+    bad(path, "the CRC-32 of its tensors and metadata does not match the one recorded when it was written");
   Json meta;
   try {
     meta = Json::parse(metadata.at("checkpoint"));
   } catch (const std::exception& e) {
     bad(path, fmt::format("its metadata is not valid JSON ({})", e.what()));
   }
+  if (!meta.is_object() || !meta.contains("optimizer_param_groups") || !meta["optimizer_param_groups"].is_array() ||
+      (meta.contains("state") && !meta["state"].is_object()))
+    bad(path, "its metadata lacks the optimizer_param_groups list or has a state that is not an object");
   Checkpoint c;
   const std::string model_prefix = kModelPrefix, opt_prefix = kOptimizerPrefix;
   for (const auto& [name, t] : tensors) {

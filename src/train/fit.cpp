@@ -3,6 +3,7 @@
 // (checkpoint.cpp): this file decides what goes into a checkpoint and when.
 #include <cnn/checkpoint.h>
 #include <cnn/io.h>
+#include <cnn/run_spec.h>
 #include <cnn/train.h>
 
 #include <filesystem>
@@ -60,6 +61,16 @@ std::string state_json(const RunState& s, const DataLoader& train, const DataLoa
   return j.dump();
 }
 
+// An integer field of a checkpoint's state within [low, high]: refuses 1.5, "2", -1 and 2^40 alike.
+int64_t integer(const Json& j, const char* key, int64_t low, int64_t high, const std::string& path) {
+  const bool ok = j.contains(key) && (j.at(key).is_number_integer() || j.at(key).is_number_unsigned()) &&
+                  j.at(key).get<int64_t>() >= low && j.at(key).get<int64_t>() <= high;
+  CNN_CHECK(ok, "resume {}: the checkpoint's \"{}\" is {}, expected an integer from {} to {}\nHINT: the file was "
+            "edited or written by another program; resume from another checkpoint",
+            path, key, j.contains(key) ? j.at(key).dump() : "missing", low, high);
+  return j.at(key).get<int64_t>();
+}
+
 void restore_loader(DataLoader& loader, const Json& j, const char* which, const std::string& path) {
   CNN_CHECK(j.at("seed").get<std::string>() == std::to_string(loader.seed()),
             "resume {}: the {} loader's seed is {}, the checkpoint's {}\nHINT: resume with the same --seed", path,
@@ -68,7 +79,7 @@ void restore_loader(DataLoader& loader, const Json& j, const char* which, const 
             "resume {}: the {} loader has {} batches per epoch, the checkpoint's had {}\nHINT: resume with the same "
             "data, --batch-size and --val-split",
             path, which, loader.size(), j.at("batches").get<int64_t>());
-  loader.set_epoch(j.at("epoch").get<int64_t>());
+  loader.set_epoch(integer(j, "epoch", 0, std::numeric_limits<int32_t>::max(), path));
 }
 
 RunState resume(const FitOptions& o, Module& model, Optimizer& optimizer, DataLoader& train, DataLoader& val,
@@ -91,6 +102,12 @@ RunState resume(const FitOptions& o, Module& model, Optimizer& optimizer, DataLo
             "the same --sched",
             path, c.scheduler ? "with" : "without", o.scheduler ? "one" : "none");
   const Json s = Json::parse(c.state_json);
+  const int64_t epochs = integer(s, "epochs", 1, std::numeric_limits<int32_t>::max(), path);
+  const int64_t epoch = integer(s, "epoch", 0, epochs, path);
+  CNN_CHECK(s.contains("history") && s.at("history").is_array() &&
+                static_cast<int64_t>(s.at("history").size()) == epoch,
+            "resume {}: the checkpoint records {} epochs done but a history of {}\nHINT: resume from another "
+            "checkpoint", path, epoch, s.contains("history") && s.at("history").is_array() ? s.at("history").size() : 0);
   // The schedule is always the one the new settings describe, brought to where the checkpoint stopped by replaying
   // its steps (plateau with the recorded metrics): the same lrs, bit for bit, when nothing changed; timm's
   // recomputed schedule when --epochs grew; the new lr when --force changed it.
@@ -114,10 +131,10 @@ RunState resume(const FitOptions& o, Module& model, Optimizer& optimizer, DataLo
   restore_loader(train, s.at("train_loader"), "training", path);
   restore_loader(val, s.at("val_loader"), "evaluation", path);
   RunState r;
-  r.epoch = s.at("epoch").get<int64_t>();
+  r.epoch = epoch;
   r.best_value = std::stod(s.at("best_value").get<std::string>());
-  r.best_epoch = s.at("best_epoch").get<int64_t>();
-  r.wait = s.at("early_stopping_wait").get<int64_t>();
+  r.best_epoch = integer(s, "best_epoch", 0, epoch, path);
+  r.wait = integer(s, "early_stopping_wait", 0, epoch, path);
   r.stopped_early = s.at("stopped_early").get<bool>();
   for (const auto& m : s.at("history")) r.history.push_back(train_detail::epoch_from_json(m));
   const fs::path best = fs::path(path).parent_path() / "best.ckpt";
@@ -154,6 +171,7 @@ FitResult fit(Module& model, DataLoader& train, DataLoader& val, Optimizer& opti
   const bool files = !o.output_dir.empty();
   const fs::path dir(o.output_dir);
   if (files) {
+    check_run_folder(o.output_dir, "fit: output folder");
     std::error_code ec;
     fs::create_directories(dir, ec);
     CNN_CHECK(!ec, "fit: cannot create output folder {} ({})\nHINT: pass a writable folder with --output", o.output_dir,

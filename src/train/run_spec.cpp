@@ -176,4 +176,18 @@ Tensor RunSpec::read_image(const std::string& path) const {
   return (*file_transform(data(), augment, image.shape()))(image).to_tensor();
 }
 
+void check_run_folder(const std::string& dir, const std::string& flag) {
+  std::error_code ec;
+  auto refuse_link = [&](const fs::path& p) {
+    if (!fs::is_symlink(fs::symlink_status(p, ec))) return;
+    throw Error(fmt::format("{} {}: {} is a symbolic link (to {}); refusing to write through it\nHINT: run folders "
+                            "hold plain files only; remove the link or pass another folder",
+                            flag, dir, p.string(), fs::read_symlink(p, ec).string()));
+  };
+  refuse_link(fs::path(dir).lexically_normal());
+  refuse_link(fs::path(dir) / "figures");  // report.html's pictures
+  for (const char* name : {"config.json", "metrics.json", "model.safetensors", "last.ckpt", "best.ckpt", "report.html"})
+    for (const char* suffix : {"", ".tmp"}) refuse_link(fs::path(dir) / (std::string(name) + suffix));
+}
+
 }  // namespace cnn

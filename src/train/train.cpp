@@ -74,6 +74,9 @@ EvalResult train_one_epoch(Module& model, DataLoader& loader, Optimizer& optimiz
 }
 
 EvalResult evaluate(Module& model, DataLoader& loader, int64_t max_batches) {
+  CNN_CHECK(loader.dataset().size() > 0,
+            "evaluate: the split to evaluate holds no images\nHINT: check the data folder; an empty split gives no "
+            "accuracy");
   const bool was_training = model.is_training();
   model.eval();
   NoGradGuard no_grad;

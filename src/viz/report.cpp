@@ -94,6 +94,7 @@ std::string curves(const json& epochs, double config_lr, const fs::path& dir) {
 }  // namespace
 
 std::string write_report(const std::string& run_dir, const ReportOptions& options) {
+  check_run_folder(run_dir, "report");
   const fs::path run(run_dir), dir = run / "figures";
   const json metrics = json::parse(read_file(run / "metrics.json"));
   const json config = metrics.value("config", json::object());

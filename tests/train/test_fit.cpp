@@ -253,5 +253,13 @@ TEST(Evaluate, ReportsEveryMetric) {
   EXPECT_TRUE(r.model->is_training()) << "the mode is restored";
 }
 
+TEST(Evaluate, RefusesAnEmptySplit) {
+  TinyRun r(0, 10);
+  DataLoader empty(std::make_shared<test::BandDataset>(0, 10), {.batch_size = 4});
+  EXPECT_NE(test::error_message([&] { evaluate(*r.model, empty); }).find("evaluate: the split to evaluate holds no "
+                                                                         "images"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace cnn

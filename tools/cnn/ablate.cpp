@@ -17,6 +17,7 @@
 
 #include "ablate.h"
 #include "commands.h"
+#include "flag_limits.h"
 #include "json_config.h"
 #include "train_args.h"
 
@@ -354,7 +355,7 @@ void add_ablate_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--seed", args->seed, "First seed (default: the base config's seed, else 42)");
   cmd->add_option("--epochs", args->epochs, "Epochs per run (default: the base config's, else 5)")
-      ->check(number_check("positive integer"));
+      ->check(within(1, kMaxEpochs, "epochs of one run"));
   cmd->add_option("--dataset", args->dataset, "Dataset (default: the base config's, else mnist): " + dataset_choices());
   cmd->add_option("--data-dir", args->data_dir, "Folder with the dataset's files (as cnn train's --data-dir)");
   cmd->add_option("--train-subset", args->train_subset,
@@ -365,7 +366,7 @@ void add_ablate_command(CLI::App& app) {
       ->check(number_check("positive integer"))
       ->capture_default_str();
   cmd->add_option("--threads", args->threads, "CPU threads per process (default: max(1, cores / jobs))")
-      ->check(number_check("positive integer"));
+      ->check(threads_check(false));
   cmd->add_option("--output", args->output, "Study folder: runs/<config>/seed<k>/, results.md, .csv, .png, .svg")
       ->capture_default_str();
   cmd->callback([args, cmd] {

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "commands.h"
+#include "flag_limits.h"
 #include "run_source.h"
 
 namespace cnn::cli {
@@ -29,6 +30,7 @@ void run_eval(const EvalArgs& a) {
   if (!a.backend.empty()) set_backend(a.backend);
   if (a.threads > 0) set_num_threads(a.threads);
   const RunSpec spec = resolve_run(a.source, "eval");
+  check_batch_memory("eval", a.batch_size, spec.augment.img_size);
   const DataSplits data = spec.open_eval(a.split == "train");
   const int64_t classes = spec.num_classes > 0 ? spec.num_classes : static_cast<int64_t>(data.classes.size());
   CNN_CHECK(classes > 0, "eval: cannot tell the number of classes of {}\nHINT: pass --num-classes", spec.dataset);
@@ -73,13 +75,15 @@ void add_eval_command(CLI::App& app) {
       ->check(CLI::IsMember({"test", "train"}))
       ->capture_default_str();
   cmd->add_option("-b,--batch-size", a->batch_size, "Batch size")
-      ->check(number_check("positive integer"))
+      ->check(within(1, kMaxBatchSize, "a sane batch"))
       ->capture_default_str();
-  cmd->add_option("-j,--workers", a->workers, "Data-loading threads")->check(CLI::Range(0, 64))->capture_default_str();
+  cmd->add_option("-j,--workers", a->workers, "Data-loading threads")
+      ->check(within(0, kMaxWorkers, "data-loading threads"))
+      ->capture_default_str();
   cmd->add_option("--max-classes", a->max_classes_shown, "Show per-class results up to this many classes")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  cmd->add_option("--threads", a->threads, "CPU threads (0: all cores)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--threads", a->threads, "CPU threads (0: all cores)")->check(threads_check());
   cmd->add_option("--backend", a->backend, "Kernels: onednn or ref")->check(CLI::IsMember(available_backends()));
   cmd->callback([a] { run_eval(*a); });
 }

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "commands.h"
+#include "flag_limits.h"
 #include "run_source.h"
 
 namespace cnn::cli {
@@ -75,10 +76,12 @@ void add_features_command(CLI::App& app) {
   cmd->add_option("--split", a->split, "Which split")->check(CLI::IsMember({"train", "test"}))->capture_default_str();
   cmd->add_option("--limit", a->limit, "Only the first N images (0: all)")->check(CLI::NonNegativeNumber);
   cmd->add_option("-b,--batch-size", a->batch_size, "Images per forward pass")
-      ->check(number_check("positive integer"))
+      ->check(within(1, kMaxBatchSize, "a sane batch"))
       ->capture_default_str();
-  cmd->add_option("-j,--workers", a->workers, "Data-loading threads")->check(CLI::Range(0, 64))->capture_default_str();
-  cmd->add_option("--threads", a->threads, "CPU threads (0: all cores)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("-j,--workers", a->workers, "Data-loading threads")
+      ->check(within(0, kMaxWorkers, "data-loading threads"))
+      ->capture_default_str();
+  cmd->add_option("--threads", a->threads, "CPU threads (0: all cores)")->check(threads_check());
   cmd->callback([a] { run_features(*a); });
 }
 

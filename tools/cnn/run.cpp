@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "commands.h"
+#include "flag_limits.h"
 
 namespace cnn::cli {
 
@@ -119,7 +120,7 @@ void add_run_command(CLI::App& app) {
   cmd->add_flag("--aux-logits", a->aux_logits, "googlenet: the weights include the auxiliary classifiers");
   cmd->add_flag("--cifar-stem", a->cifar_stem, "ResNets: 3x3 stride-1 stem without max-pool");
   cmd->add_option("--backend", a->backend, "Kernels: onednn or ref (default: $CNN_BACKEND or onednn)");
-  cmd->add_option("--threads", a->threads, "Threads (default: all cores)")->check(number_check("positive integer"));
+  cmd->add_option("--threads", a->threads, "Threads (default: all cores)")->check(threads_check(false));
   cmd->callback([a] { run(*a); });
 }
 

@@ -1,4 +1,5 @@
 // A run folder or --model/--weights as the source of a trained model (see run_source.h).
+#include "flag_limits.h"
 #include "run_source.h"
 
 #include <cnn/models.h>
@@ -26,7 +27,7 @@ void add_run_source(CLI::App* cmd, RunSource& s, RunFlagOptions options) {
   cmd->add_option("--dataset", s.dataset, "Dataset (default: the run's, else mnist): " + dataset_choices());
   cmd->add_option("--data-dir", s.data_dir, "Folder with the dataset's files (default: the run's, else as cnn train)");
   cmd->add_option("--img-size", s.img_size, "Image side the model sees (default: the run's, else the dataset's own)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(img_size_check());
   cmd->add_option("--crop-pct", s.crop_pct, "Resize to img-size / crop-pct, then centre-crop (default: the run's, else 1)")
       ->check(CLI::Range(0.01, 1.0));
 }

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "commands.h"
+#include "flag_limits.h"
 
 namespace cnn::cli {
 
@@ -50,7 +51,7 @@ void add_stats_command(CLI::App& app) {
   cmd->add_option("--max-images", args->max_images, "Only the first N images (default: all)")
       ->check(number_check("positive integer"));
   cmd->add_option("--threads", args->threads, "Reader threads (default: all cores)")
-      ->check(number_check("positive integer"));
+      ->check(threads_check(false));
   cmd->callback([args] { run_stats(*args); });
 }
 

@@ -2,12 +2,14 @@
 // CSV or JSON. Not FLOP profiling of real runs: one forward pass on zeros of the given input shape.
 #include <cnn/analysis.h>
 #include <cnn/models.h>
+#include <cnn/transforms_factory.h>
 #include <fmt/format.h>
 
 #include <memory>
 #include <sstream>
 
 #include "commands.h"
+#include "flag_limits.h"
 #include "train_args.h"
 
 namespace cnn::cli {
@@ -29,6 +31,9 @@ Shape parse_input(const std::string& text) {
     dims.push_back(v);
   }
   CNN_CHECK(dims.size() == 3, fmt::runtime(message), text);
+  CNN_CHECK(dims[0] <= kMaxChannels && dims[1] <= transforms::kMaxImageSize && dims[2] <= transforms::kMaxImageSize,
+            "--input: {} is more than the limit of {},{},{} (channels, height, width)", text, kMaxChannels,
+            transforms::kMaxImageSize, transforms::kMaxImageSize);
   return Shape(dims);
 }
 

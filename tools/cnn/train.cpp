@@ -18,6 +18,7 @@
 #include <set>
 
 #include "commands.h"
+#include "flag_limits.h"
 #include "json_config.h"
 #include "progress.h"
 #include "train_args.h"
@@ -144,6 +145,7 @@ void print_eval(const char* what, const EvalResult& r) {
 }  // namespace
 
 void run_train(TrainArgs a, const TrainSetup& setup) {
+  check_batch_memory(setup.command, a.batch_size, a.augment.img_size);
   if (!a.backend.empty()) set_backend(a.backend);
   if (a.threads > 0) set_num_threads(a.threads);
   manual_seed(a.seed);
@@ -181,6 +183,7 @@ void run_train(TrainArgs a, const TrainSetup& setup) {
                                              *optimizer);
   a.output = a.output.empty() ? default_output(a) : a.output;
   if (a.resume.empty()) a.output = fresh_output(a.output, a.overwrite);
+  check_run_folder(a.output, "--output");
   a.num_classes = classes;
   a.augment.img_size = data.raw_shape[2];
   a.threads = get_num_threads();

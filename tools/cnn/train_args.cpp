@@ -6,6 +6,7 @@
 #include <cnn/scheduler_factory.h>
 
 #include "commands.h"
+#include "flag_limits.h"
 
 namespace cnn::cli {
 
@@ -44,7 +45,7 @@ void add_train_flags(CLI::App* cmd, TrainArgs& a) {
                   "Folder with the dataset's files (default: $CNN_DATA_DIR/<dataset>, else data/<dataset>; "
                   "/usr/share/datasets/fashion-mnist for fashion-mnist)");
   cmd->add_option("--img-size", a.augment.img_size, "Image side the model sees (0: the dataset's own)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(img_size_check());
   cmd->add_option("--val-split", a.val_split,
                   "Fraction of the training images held out for validation (seeded by --seed); the test split is "
                   "then evaluated once at the end")
@@ -56,11 +57,15 @@ void add_train_flags(CLI::App* cmd, TrainArgs& a) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
 
-  cmd->add_option("--epochs", a.epochs, "Number of epochs")->check(positive_int)->capture_default_str();
-  cmd->add_option("-b,--batch-size", a.batch_size, "Batch size (training and evaluation)")
-      ->check(positive_int)
+  cmd->add_option("--epochs", a.epochs, "Number of epochs")
+      ->check(within(1, kMaxEpochs, "epochs of one run"))
       ->capture_default_str();
-  cmd->add_option("-j,--workers", a.workers, "Data-loading threads")->check(CLI::Range(0, 64))->capture_default_str();
+  cmd->add_option("-b,--batch-size", a.batch_size, "Batch size (training and evaluation)")
+      ->check(within(1, kMaxBatchSize, "a sane batch"))
+      ->capture_default_str();
+  cmd->add_option("-j,--workers", a.workers, "Data-loading threads")
+      ->check(within(0, kMaxWorkers, "data-loading threads"))
+      ->capture_default_str();
 
   cmd->add_option("--opt", a.opt, "Optimiser: sgd, adam, adamw or rmsprop (torch.optim's)")
       ->check(CLI::IsMember({"sgd", "adam", "adamw", "rmsprop"}))
@@ -129,7 +134,7 @@ void add_train_flags(CLI::App* cmd, TrainArgs& a) {
 
   cmd->add_option("--seed", a.seed, "Random seed (weights, shuffling, augmentation)")->capture_default_str();
   cmd->add_option("--threads", a.threads, "CPU threads (0: all cores, or OMP_NUM_THREADS)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(threads_check());
   cmd->add_option("--backend", a.backend, "Kernels: onednn or ref (default: $CNN_BACKEND, else onednn)")
       ->check(CLI::IsMember(available_backends()));
   cmd->add_option("--output", a.output,

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "commands.h"
+#include "flag_limits.h"
 #include "viz_common.h"
 
 namespace cnn::cli {
@@ -30,7 +31,7 @@ void add_viz_flags(CLI::App* cmd, VizArgs& a, const std::string& default_output,
 void add_threads_flag(CLI::App* cmd) {
   cmd->add_option_function<int>(
          "--threads", [](int n) { set_num_threads(n); }, "CPU threads (default: all cores, or OMP_NUM_THREADS)")
-      ->check(CLI::Range(1, 4096));
+      ->check(threads_check(false));
 }
 
 RunSpec VizArgs::spec() const {
