@@ -14,7 +14,7 @@ HEADERS = {
     "autograd": "autograd options trace",
     "ops": "ops",
     "nn": "nn module sequential init activation batchnorm layers layers_activation layers_conv layers_norm "
-          "layers_resample layers_quantized blocks blocks_dense blocks_inception blocks_mobile blocks_resnet blocks_se",
+          "layers_resample layers_quantized fuse blocks blocks_dense blocks_inception blocks_mobile blocks_resnet blocks_se",
     "models": "models models_plain models_zoo",
     "optim": "optim optim_utils scheduler scheduler_factory",
     "io": "io",

@@ -26,6 +26,10 @@ class BatchNorm : public Module {
   int64_t macs(const Shape& in) const override { return in.numel(); }
   /// Running statistics back to mean 0, variance 1, count 0.
   void reset_running_stats();
+  /// Marks this batch norm as folded into the convolution before it (fuse_conv_bn): forward returns its input,
+  /// and its statistics and affine parameters become the identity (mean 0, var 1, weight 1, bias 0).
+  void mark_folded();
+  bool folded() const { return folded_; }
   int64_t num_features() const { return num_features_; }
   const BatchNormLayerOptions& options() const { return options_; }
 
@@ -38,6 +42,7 @@ class BatchNorm : public Module {
  private:
   int64_t num_features_;
   BatchNormLayerOptions options_;
+  bool folded_ = false;
 };
 
 /// Over [N, C] or [N, C, L]. Usage: BatchNorm1d(128)

@@ -27,7 +27,8 @@ class Predictor {
  public:
   /// RUN/config.json and RUN/model.safetensors (or `weights`: a .safetensors or .ckpt file).
   static Predictor load(const std::string& run_dir, const std::string& weights = "");
-  /// A spec and a model built from it (put in eval mode here).
+  /// A spec and a model built from it, put in eval mode with its batch norms folded into the convolutions before
+  /// them (fuse_conv_bn): the Predictor owns an inference-only model.
   Predictor(RunSpec spec, ModulePtr model);
 
   /// Logits [N, classes] of inputs [N, C, H, W] (or one [C, H, W]) as read_image makes them.

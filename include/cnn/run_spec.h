@@ -39,6 +39,7 @@ struct RunSpec {
   std::string data_dir;                   // empty: the dataset's default folder
   AugmentArgs augment;                    // img_size (0: the dataset's own) and crop_pct shape the eval transform
   std::string quantization;               // "int8" for a run written by cnn quantize; empty for f32 weights
+  bool fused_conv_bn = false;             // int8 runs: batch norms were folded into convolutions before quantising
 
   /// Reads RUN/config.json as `cnn train` writes it. Throws naming the file and the missing or mistyped key.
   static RunSpec load(const std::string& run_dir);

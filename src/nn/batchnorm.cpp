@@ -33,6 +33,7 @@ Tensor BatchNorm::forward(const Tensor& x) {
   check_input(x);
   CNN_CHECK(x.size(1) == num_features_, "{}: expected input with {} channels, got {}", str(), num_features_,
             x.shape());
+  if (folded_) return x;  // its affine map lives in the convolution before it (fuse_conv_bn)
   double factor = options_.momentum.value_or(0.0);
   if (is_training() && options_.track_running_stats) {
     num_batches_tracked.data<int64_t>()[0] += 1;
@@ -45,9 +46,19 @@ Tensor BatchNorm::forward(const Tensor& x) {
 
 std::string BatchNorm::extra_repr() const {
   const auto& o = options_;
-  return fmt::format("{}, eps={}, momentum={}, affine={}, track_running_stats={}", num_features_,
+  return fmt::format("{}, eps={}, momentum={}, affine={}, track_running_stats={}{}", num_features_,
                      repr::py_float(o.eps), o.momentum ? repr::py_float(*o.momentum) : "None",
-                     repr::py_bool(o.affine), repr::py_bool(o.track_running_stats));
+                     repr::py_bool(o.affine), repr::py_bool(o.track_running_stats),
+                     folded_ ? ", folded into the conv before it" : "");
+}
+
+void BatchNorm::mark_folded() {
+  NoGradGuard no_grad;
+  if (running_mean.defined()) running_mean.zero_();
+  if (running_var.defined()) running_var.fill_(1.0);
+  if (weight.defined()) weight.detach().fill_(1.0);
+  if (bias.defined()) bias.detach().zero_();
+  folded_ = true;
 }
 
 void BatchNorm1d::check_input(const Tensor& x) const {

@@ -1,5 +1,6 @@
 // cnn::Predictor: a run loaded once, classifying batches and image files from any number of threads.
 #include <cnn/autograd.h>
+#include <cnn/fuse.h>
 #include <cnn/ops.h>
 #include <cnn/predictor.h>
 
@@ -21,6 +22,7 @@ Predictor::Predictor(RunSpec spec, ModulePtr model)
     : spec_(std::move(spec)), model_(std::move(model)), names_(spec_.class_names()), input_(spec_.input_shape()) {
   CNN_CHECK(model_ != nullptr, "Predictor: no model given for run {}", spec_.dir);
   model_->eval();
+  fuse_conv_bn(*model_, {1, input_[0], input_[1], input_[2]});  // inference only: batch norms folded away
 }
 
 Tensor Predictor::logits(const Tensor& batch) const {

@@ -1,6 +1,7 @@
 // RunSpec: rebuilding a run's model, data and evaluation transform from its config.json (see run_spec.h).
 #include <cnn/checkpoint.h>
 #include <cnn/init.h>
+#include <cnn/fuse.h>
 #include <cnn/io.h>
 #include <cnn/layers_quantized.h>
 #include <cnn/quantize.h>
@@ -103,6 +104,7 @@ RunSpec RunSpec::load(const std::string& run_dir) {
     CNN_CHECK(q.is_object() && q.contains("dtype") && q["dtype"] == "int8",
               "run spec: {}: \"quantization\" must be an object with \"dtype\": \"int8\", got {}", path, q.dump());
     s.quantization = "int8";
+    s.fused_conv_bn = q.value("fused_conv_bn", false);
   }
   return s;
 }
@@ -148,10 +150,10 @@ ModulePtr RunSpec::load_model(const std::string& weights_path) const {
     m->eval();
     return m;
   }
-  ModulePtr m;
-  {
-    init::SkipInitGuard skip;  // every value is loaded next (strict)
-    m = models::create(model, model_options());
+  ModulePtr m = create_model();  // initialised (not skipped): fusing traces a forward pass through it
+  if (fused_conv_bn) {
+    const Shape in = input_shape();
+    fuse_conv_bn(*m, {1, in[0], in[1], in[2]});
   }
   quant::prepare_quantized(*m);
   try {

@@ -3,6 +3,7 @@
 // speed at batch 1 and 128, and writes them to RUN_INT8/quantization.json.
 #include <cnn/autograd.h>
 #include <cnn/backend.h>
+#include <cnn/fuse.h>
 #include <cnn/io.h>
 #include <cnn/loader.h>
 #include <cnn/quantize.h>
@@ -75,13 +76,15 @@ void run_quantize(const QuantizeArgs& a) {
   CNN_CHECK(a.overwrite || !fs::exists(fs::path(a.output) / "config.json"),
             "quantize: {} already holds a run\nHINT: pass --overwrite or another --output", a.output);
   ModulePtr model = spec.load_model();
+  const Shape chw = spec.input_shape();
+  const int64_t fused = fuse_conv_bn(*model, {1, chw[0], chw[1], chw[2]});
   const auto calib = spec.open_eval(true).test;  // training images, evaluation transform
   const quant::CalibrationOptions options{.images = a.calib, .method = a.method, .percentile = a.percentile};
   const auto ranges = quant::calibrate(*model, calib, options);
-  const Shape chw = spec.input_shape();
 
   nlohmann::json report = {{"method", a.method}, {"calibration_images", std::min(a.calib, calib->size())},
-                           {"layers", ranges.size()}, {"cpu_threads", get_num_threads()}};
+                           {"layers", ranges.size()}, {"cpu_threads", get_num_threads()},
+                           {"fused_conv_bn", fused}};
   if (a.method == "percentile") report["percentile"] = a.percentile;
   double f32_acc = 0;
   if (!a.no_eval) f32_acc = test_accuracy(*model, spec, a);
@@ -92,7 +95,7 @@ void run_quantize(const QuantizeArgs& a) {
   fs::create_directories(a.output);
   nlohmann::json config = nlohmann::json::parse(std::ifstream(fs::path(a.run) / "config.json"));
   config["quantization"] = {{"dtype", "int8"}, {"method", a.method}, {"calibration_images", report["calibration_images"]},
-                            {"from", fs::absolute(a.run).lexically_normal().string()}};
+                            {"fused_conv_bn", fused > 0}, {"from", fs::absolute(a.run).lexically_normal().string()}};
   if (a.method == "percentile") config["quantization"]["percentile"] = a.percentile;
   write_text((fs::path(a.output) / "config.json").string(), config.dump(2) + "\n");
   save_safetensors((fs::path(a.output) / "model.safetensors").string(), model->state_dict(),
@@ -101,6 +104,7 @@ void run_quantize(const QuantizeArgs& a) {
   fmt::print("cnn quantize: {} from {}: {} Conv2d/Linear layers to int8 (per-channel weights, {} activation scales "
              "from {} training images) -> {}\n",
              spec.model, a.run, swapped, a.method, report["calibration_images"].get<int64_t>(), a.output);
+  if (fused > 0) fmt::print("{} batch norms folded into the convolutions before them first\n", fused);
   if (!a.no_eval) {
     const double q_acc = test_accuracy(*model, spec, a);
     report["test_accuracy_f32"] = f32_acc;

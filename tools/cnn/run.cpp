@@ -3,6 +3,7 @@
 #include <cnn/analysis.h>
 #include <cnn/autograd.h>
 #include <cnn/backend.h>
+#include <cnn/fuse.h>
 #include <cnn/init.h>
 #include <cnn/io.h>
 #include <cnn/models.h>
@@ -87,13 +88,15 @@ void run(const RunArgs& a) {
   }
   model->eval();
   const Tensor x = read_input(a.input);
+  const int64_t parameters = model->num_parameters();  // as trained (folding adds conv biases)
+  fuse_conv_bn(*model, x.shape());  // inference: batch norms folded into their convolutions
   NoGradGuard no_grad;
   const auto start = std::chrono::steady_clock::now();
   const Tensor y = (*model)(x);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   save_safetensors(a.output, StateDict{{"output", y.contiguous()}}, {{"model", name}});
   fmt::print("cnn run: {} ({} parameters), input {} -> output {} in {:.3f} s; written to {}\n", name,
-             with_thousands(model->num_parameters()), x.shape(), y.shape(), seconds, a.output);
+             with_thousands(parameters), x.shape(), y.shape(), seconds, a.output);
 }
 
 }  // namespace

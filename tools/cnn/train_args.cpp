@@ -18,7 +18,8 @@ RunSpec run_spec(const TrainArgs& a) {
           .dataset = a.dataset,
           .data_dir = a.data_dir,
           .augment = a.augment,
-          .quantization = ""};
+          .quantization = "",
+          .fused_conv_bn = false};
 }
 
 double TrainArgs::resolved_lr() const { return lr.value_or(opt == "sgd" || opt == "rmsprop" ? 0.01 : 0.001); }
