@@ -141,12 +141,17 @@ std::string export_model_bytes(Module& model, const Tensor& example, const Expor
   const std::vector<size_t> order = needed_ops(ops, y);
   CNN_CHECK(!order.empty(), "onnx export: the output was not computed by traced ops");
   int64_t parameters = 0, initializers = 0;
+  std::unordered_set<std::string> added;
   for (size_t i : order) {
     const TracedOp& op = ops[i];
     for (const std::vector<Tensor>* list : {&op.inputs, &op.attributes.tensors})
       for (const Tensor& t : *list) {
         auto it = t.defined() && !g.bound(t) ? state.find(storage_key(t)) : state.end();
         if (it == state.end()) continue;
+        if (!added.insert(it->second.first).second) {  // another handle on a tensor already written (shared weights)
+          g.bind(t, it->second.first);
+          continue;
+        }
         g.add_initializer(t, it->second.first);
         if (param_names.count(it->second.first)) parameters += t.numel();
         ++initializers;
