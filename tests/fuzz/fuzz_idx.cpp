@@ -1,0 +1,20 @@
+// Fuzz target: IDX files, raw or gzip-compressed (read_idx sniffs the gzip magic), as MNIST-style datasets read
+// them. cnn::Error is an expected rejection; anything else (crash, sanitizer report, hang) is a finding.
+#include <cnn/data.h>
+#include <cnn/error.h>
+
+#include "fuzz_util.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string path = cnn::fuzz::write_input(cnn::fuzz::scratch_dir() / "input-idx1-ubyte", data, size);
+  for (int ndim : {1, 3}) {
+    try {
+      const cnn::IdxArray a = cnn::read_idx(path, ndim);
+      int64_t n = 1;
+      for (int64_t d : a.dims) n *= d;
+      if (static_cast<size_t>(n) != a.data.size()) std::abort();  // read_idx promises exactly the header's sizes
+    } catch (const cnn::Error&) {
+    }
+  }
+  return 0;
+}
