@@ -133,7 +133,7 @@ std::vector<Entry> parse_entries(const Header& h, const std::string& path) {
   std::vector<Entry> entries;
   for (const auto& [name, v] : h.json.items()) {
     if (name == "__metadata__") continue;
-    auto bad = [&](const std::string& what) {
+    auto bad = [&, &name = name](const std::string& what) {
       fail(path, fmt::format("tensor \"{}\": {}", name, what), "the header is corrupt; re-export the file");
     };
     if (!v.is_object() || !v.contains("dtype") || !v.contains("shape") || !v.contains("data_offsets"))
