@@ -3,6 +3,8 @@
 #include <cnn/data.h>
 #include <cnn/error.h>
 
+#include <algorithm>
+
 #include "fuzz_util.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -10,9 +12,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (int ndim : {1, 3}) {
     try {
       const cnn::IdxArray a = cnn::read_idx(path, ndim);
-      int64_t n = 1;
-      for (int64_t d : a.dims) n *= d;
-      if (static_cast<size_t>(n) != a.data.size()) std::abort();  // read_idx promises exactly the header's sizes
+      // read_idx promises exactly the header's sizes; a zero dimension (any others) means no data.
+      uint64_t n = 1;
+      bool overflow = false;
+      for (int64_t d : a.dims) overflow = __builtin_mul_overflow(n, static_cast<uint64_t>(d), &n) || overflow;
+      if (std::find(a.dims.begin(), a.dims.end(), 0) != a.dims.end()) n = 0, overflow = false;
+      if (overflow || n != a.data.size()) std::abort();
     } catch (const cnn::Error&) {
     }
   }
