@@ -107,6 +107,12 @@ Image read_image(const std::string& path, ImageMode mode) {
             ? fmt::format(": the {} decoder says \"{}\"", format,
                           stbi_failure_reason() ? stbi_failure_reason() : "unknown reason")
             : ""));
+  if (width <= 0 || height <= 0) {  // stb accepts a BMP whose header says 0 rows
+    stbi_image_free(pixels);
+    throw Error(fmt::format("read_image: {} ({} bytes, {}) decodes to {} x {} pixels, expected at least 1 x 1\nHINT: "
+                            "the file's header is corrupt; remove or replace it",
+                            path, file.size(), format, width, height));
+  }
   Image image;
   image.reset_bytes(height, width, wanted);
   std::memcpy(image.bytes.data(), pixels, image.bytes.size());
