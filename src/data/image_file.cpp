@@ -54,6 +54,23 @@ void check_png_size(const std::string& path, const std::vector<unsigned char>& f
             path, width, height, raw, f.size());
 }
 
+// Any format's header size before stb allocates (found by the image fuzz target: a 54-byte BMP claiming 262144 x
+// 2054 pixels kept stb busy for seconds on 1.6 GB). An uncompressed BMP (stb reads no other) spends at least one bit
+// per pixel; no image may exceed kMaxPixels (16384 x 16384).
+void check_claimed_size(const std::string& path, const std::vector<unsigned char>& f, const std::string& format) {
+  constexpr uint64_t kMaxPixels = uint64_t{1} << 28;
+  int width = 0, height = 0, channels = 0;
+  if (stbi_info_from_memory(f.data(), static_cast<int>(f.size()), &width, &height, &channels) == 0) return;
+  const uint64_t pixels = static_cast<uint64_t>(width) * static_cast<uint64_t>(height);
+  const bool bmp = format == "BMP";
+  CNN_CHECK(pixels <= kMaxPixels && (!bmp || pixels <= 8 * static_cast<uint64_t>(f.size())),
+            "read_image: {}: {} header claims {} x {} pixels, more than {}\nHINT: the file is corrupt; remove or "
+            "replace it",
+            path, format, width, height,
+            pixels > kMaxPixels ? fmt::format("the {} pixels read_image accepts", kMaxPixels)
+                                : fmt::format("its {} bytes can hold (one bit per pixel at least)", f.size()));
+}
+
 // stb skips PNG checksums: walk the chunks and check each one's CRC-32 (over type and data) up to IEND.
 void check_png_crcs(const std::string& path, const std::vector<unsigned char>& f) {
   size_t at = 8;
@@ -93,6 +110,7 @@ Image read_image(const std::string& path, ImageMode mode) {
   in.read(reinterpret_cast<char*>(file.data()), static_cast<std::streamsize>(file.size()));
   const std::string format = sniff_format(file);
   if (format == "PNG") check_png_crcs(path, file);
+  check_claimed_size(path, file, format);
   const int wanted = mode == ImageMode::rgb ? 3 : 1;
   int width = 0, height = 0, found = 0;
   unsigned char* pixels =

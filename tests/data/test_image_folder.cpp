@@ -92,6 +92,20 @@ TEST(ImageFiles, ABmpWithNoRowsIsRefused) {
   EXPECT_NE(msg.find("decodes to 3 x 0 pixels, expected at least 1 x 1"), std::string::npos) << msg;
 }
 
+// Found by the image fuzz target: a small BMP claiming 262144 x 2054 pixels made stb allocate 1.6 GB and loop; the
+// limit is one bit per pixel of the file (a claim over 2^28 pixels is refused whatever the size).
+TEST(ImageFiles, ABmpClaimingMorePixelsThanItsBytesIsRefused) {
+  const std::string dir = temp_dir();
+  write_image(dir + "/ok.bmp", gradient(2, 3, 0));
+  std::string bytes = test::slurp(dir + "/ok.bmp");
+  const unsigned char width[4] = {0x00, 0x40, 0x00, 0x00}, height[4] = {0x06, 0x08, 0x00, 0x00};
+  std::memcpy(bytes.data() + 18, width, 4);
+  std::memcpy(bytes.data() + 22, height, 4);
+  std::ofstream(dir + "/huge.bmp", std::ios::binary) << bytes;
+  const std::string msg = error_of([&] { read_image(dir + "/huge.bmp"); });
+  EXPECT_NE(msg.find("BMP header claims 16384 x 2054 pixels, more than its"), std::string::npos) << msg;
+}
+
 TEST(ImageFolder, SortedClassesRecursiveFilesAndLabels) {
   const std::string root = temp_dir();
   for (const char* cls : {"dog", "cat", "bird"}) fs::create_directories(root + "/" + cls + "/nested");
