@@ -25,6 +25,7 @@ while kill -0 "$pid" 2>/dev/null; do
   sleep 0.02
 done
 wait "$pid"
+((${#rss[@]} < epochs)) && rss+=("$peak")  # the last epoch, when the process exited before the next poll
 for i in "${!rss[@]}"; do printf 'epoch %2d: RSS %6.1f MB\n' $((i + 1)) "$(echo "${rss[$i]} / 1024" | bc -l)"; done
 after=("${rss[@]:1}")
 min=$(printf '%s\n' "${after[@]}" | sort -n | head -n 1)
