@@ -55,20 +55,22 @@ void check_png_size(const std::string& path, const std::vector<unsigned char>& f
 }
 
 // Any format's header size before stb allocates (found by the image fuzz target: a 54-byte BMP claiming 262144 x
-// 2054 pixels kept stb busy for seconds on 1.6 GB). An uncompressed BMP (stb reads no other) spends at least one bit
-// per pixel; no image may exceed kMaxPixels (16384 x 16384).
+// 2054 pixels, and a 19-byte file stb took for another format claiming 2^28, kept stb busy for seconds). Pixels per
+// byte of file, at most: an uncompressed BMP (stb reads no other) 8, GIF's LZW 4096, the run-length formats stb
+// also reads (TGA, PSD, HDR, PIC; PNM is raw) 128; PNG has its own check, JPEG only the cap of 2^28 pixels.
 void check_claimed_size(const std::string& path, const std::vector<unsigned char>& f, const std::string& format) {
   constexpr uint64_t kMaxPixels = uint64_t{1} << 28;
   int width = 0, height = 0, channels = 0;
   if (stbi_info_from_memory(f.data(), static_cast<int>(f.size()), &width, &height, &channels) == 0) return;
   const uint64_t pixels = static_cast<uint64_t>(width) * static_cast<uint64_t>(height);
-  const bool bmp = format == "BMP";
-  CNN_CHECK(pixels <= kMaxPixels && (!bmp || pixels <= 8 * static_cast<uint64_t>(f.size())),
+  const uint64_t per_byte = format == "BMP" ? 8 : format == "GIF" ? 4096 : 128;
+  const bool bounded = format != "PNG" && format != "JPEG";
+  CNN_CHECK(pixels <= kMaxPixels && (!bounded || pixels <= per_byte * static_cast<uint64_t>(f.size())),
             "read_image: {}: {} header claims {} x {} pixels, more than {}\nHINT: the file is corrupt; remove or "
             "replace it",
             path, format, width, height,
             pixels > kMaxPixels ? fmt::format("the {} pixels read_image accepts", kMaxPixels)
-                                : fmt::format("its {} bytes can hold (one bit per pixel at least)", f.size()));
+                                : fmt::format("its {} bytes can hold ({} pixels per byte at most)", f.size(), per_byte));
 }
 
 // stb skips PNG checksums: walk the chunks and check each one's CRC-32 (over type and data) up to IEND.

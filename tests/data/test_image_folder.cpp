@@ -93,7 +93,7 @@ TEST(ImageFiles, ABmpWithNoRowsIsRefused) {
 }
 
 // Found by the image fuzz target: a small BMP claiming 262144 x 2054 pixels made stb allocate 1.6 GB and loop; the
-// limit is one bit per pixel of the file (a claim over 2^28 pixels is refused whatever the size).
+// limit is 8 pixels per byte of the file (a claim over 2^28 pixels is refused whatever the size).
 TEST(ImageFiles, ABmpClaimingMorePixelsThanItsBytesIsRefused) {
   const std::string dir = temp_dir();
   write_image(dir + "/ok.bmp", gradient(2, 3, 0));
