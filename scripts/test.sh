@@ -12,7 +12,8 @@ if [[ "${1:-}" == "--sanitize" ]]; then
   for label in ${labels//|/ }; do targets+=("cnn_tests_${label}"); done
   bash scripts/sanitize/build.sh "${targets[@]}"
   source scripts/sanitize/env.sh
-  ctest --test-dir build/sanitize --output-on-failure -j"$(nproc)" -L "^(${labels})\$"
+  # EndToEnd.* trains MNIST to an accuracy: past 300 s under ASan, and the same code paths run in the train tests.
+  ctest --test-dir build/sanitize --output-on-failure -j"$(nproc)" -L "^(${labels})\$" -E '^EndToEnd\.'
   exit 0
 fi
 bash scripts/install-deps.sh
