@@ -17,7 +17,7 @@ HEADERS = {
           "layers_resample layers_quantized fuse blocks blocks_dense blocks_inception blocks_mobile blocks_resnet blocks_se",
     "models": "models models_plain models_zoo",
     "optim": "optim optim_utils scheduler scheduler_factory",
-    "io": "io",
+    "io": "io atomic_file",
     "analysis": "analysis",
     "core": "cnn",
     "data": "data dataset datasets download loader transforms transforms_factory transforms_functional data_splits",

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages cnnkit builds and tests with (see docs/design.md, Dependencies).
 # Idempotent: packages already present are skipped, and apt-get runs only when something is missing.
-# Usage: scripts/install-deps.sh [--bench]   (--bench adds PyTorch for the side-by-side benchmark)
+# Usage: scripts/install-deps.sh [--bench] [--sanitize]   (--bench adds PyTorch for the side-by-side benchmark,
+# --sanitize clang 14 for the sanitizer, fuzz and ThreadSanitizer builds)
 set -euo pipefail
 
 packages=(
@@ -19,9 +20,14 @@ packages=(
   libgtest-dev libgmock-dev  # the test suite
   dataset-fashion-mnist  # Fashion-MNIST, for the main job
 )
-if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(python3-torch python3-torchvision)  # PyTorch 1.13 (torchvision 0.14) at /usr/bin/python3: bench/, fixtures
-fi
+for arg in "$@"; do
+  case "$arg" in
+    --bench) packages+=(python3-torch python3-torchvision) ;;  # PyTorch 1.13 (torchvision 0.14): bench/, fixtures
+    # clang's sanitizer runtimes and libFuzzer; libomp: clang's OpenMP (scripts/test.sh --sanitize, fuzz.sh, tsan.sh)
+    --sanitize) packages+=(clang-14 libclang-rt-14-dev libomp-14-dev) ;;
+    *) echo "install-deps: unknown option $arg (expected --bench or --sanitize)" >&2; exit 1 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

@@ -14,7 +14,7 @@ namespace cnn::test {
 /// Passes when |a - b| <= atol + rtol * |b| everywhere; on failure names the worst element and both shapes.
 ::testing::AssertionResult allclose(const Tensor& actual, const Tensor& expected, double rtol = 1e-5,
                                     double atol = 1e-6);
-#define EXPECT_ALLCLOSE(a, b, ...) EXPECT_TRUE(::cnn::test::allclose((a), (b), ##__VA_ARGS__))
+#define EXPECT_ALLCLOSE(a, b, ...) EXPECT_TRUE(::cnn::test::allclose((a), (b) __VA_OPT__(,) __VA_ARGS__))
 
 /// Checks the analytic gradients of sum(f(inputs) * weights) against central finite differences (in double
 /// precision of the perturbation, float tensors). Each input that requires grad is checked.

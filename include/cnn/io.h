@@ -11,7 +11,7 @@
 namespace cnn {
 
 /// Writes `tensors` as a .safetensors file (F32 / I64, little-endian, in the dict's order), with optional
-/// string metadata in "__metadata__". Usage: save_safetensors("model.safetensors", model.state_dict());
+/// string metadata in "__metadata__", atomically (write_file_atomic: PATH.tmp, fsync, rename). Usage: save_safetensors("model.safetensors", model.state_dict());
 void save_safetensors(const std::string& path, const StateDict& tensors,
                       const std::map<std::string, std::string>& metadata = {});
 

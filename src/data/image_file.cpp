@@ -54,6 +54,25 @@ void check_png_size(const std::string& path, const std::vector<unsigned char>& f
             path, width, height, raw, f.size());
 }
 
+// Any format's header size before stb allocates (found by the image fuzz target: a 54-byte BMP claiming 262144 x
+// 2054 pixels, and a 19-byte file stb took for another format claiming 2^28, kept stb busy for seconds). Pixels per
+// byte of file, at most: an uncompressed BMP (stb reads no other) 8, GIF's LZW 4096, the run-length formats stb
+// also reads (TGA, PSD, HDR, PIC; PNM is raw) 128; PNG has its own check, JPEG only the cap of 2^28 pixels.
+void check_claimed_size(const std::string& path, const std::vector<unsigned char>& f, const std::string& format) {
+  constexpr uint64_t kMaxPixels = uint64_t{1} << 28;
+  int width = 0, height = 0, channels = 0;
+  if (stbi_info_from_memory(f.data(), static_cast<int>(f.size()), &width, &height, &channels) == 0) return;
+  const uint64_t pixels = static_cast<uint64_t>(width) * static_cast<uint64_t>(height);
+  const uint64_t per_byte = format == "BMP" ? 8 : format == "GIF" ? 4096 : 128;
+  const bool bounded = format != "PNG" && format != "JPEG";
+  CNN_CHECK(pixels <= kMaxPixels && (!bounded || pixels <= per_byte * static_cast<uint64_t>(f.size())),
+            "read_image: {}: {} header claims {} x {} pixels, more than {}\nHINT: the file is corrupt; remove or "
+            "replace it",
+            path, format, width, height,
+            pixels > kMaxPixels ? fmt::format("the {} pixels read_image accepts", kMaxPixels)
+                                : fmt::format("its {} bytes can hold ({} pixels per byte at most)", f.size(), per_byte));
+}
+
 // stb skips PNG checksums: walk the chunks and check each one's CRC-32 (over type and data) up to IEND.
 void check_png_crcs(const std::string& path, const std::vector<unsigned char>& f) {
   size_t at = 8;
@@ -93,6 +112,7 @@ Image read_image(const std::string& path, ImageMode mode) {
   in.read(reinterpret_cast<char*>(file.data()), static_cast<std::streamsize>(file.size()));
   const std::string format = sniff_format(file);
   if (format == "PNG") check_png_crcs(path, file);
+  check_claimed_size(path, file, format);
   const int wanted = mode == ImageMode::rgb ? 3 : 1;
   int width = 0, height = 0, found = 0;
   unsigned char* pixels =
@@ -107,6 +127,12 @@ Image read_image(const std::string& path, ImageMode mode) {
             ? fmt::format(": the {} decoder says \"{}\"", format,
                           stbi_failure_reason() ? stbi_failure_reason() : "unknown reason")
             : ""));
+  if (width <= 0 || height <= 0) {  // stb accepts a BMP whose header says 0 rows
+    stbi_image_free(pixels);
+    throw Error(fmt::format("read_image: {} ({} bytes, {}) decodes to {} x {} pixels, expected at least 1 x 1\nHINT: "
+                            "the file's header is corrupt; remove or replace it",
+                            path, file.size(), format, width, height));
+  }
   Image image;
   image.reset_bytes(height, width, wanted);
   std::memcpy(image.bytes.data(), pixels, image.bytes.size());

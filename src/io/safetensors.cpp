@@ -1,5 +1,6 @@
 // safetensors files: 8-byte little-endian header length, a JSON header {name: {dtype, shape, data_offsets}},
 // then the raw bytes. Every check on a read file throws with the path and a HINT; nothing here trusts the file.
+#include <cnn/atomic_file.h>
 #include <cnn/autograd.h>
 #include <cnn/io.h>
 
@@ -132,7 +133,7 @@ std::vector<Entry> parse_entries(const Header& h, const std::string& path) {
   std::vector<Entry> entries;
   for (const auto& [name, v] : h.json.items()) {
     if (name == "__metadata__") continue;
-    auto bad = [&](const std::string& what) {
+    auto bad = [&, &name = name](const std::string& what) {
       fail(path, fmt::format("tensor \"{}\": {}", name, what), "the header is corrupt; re-export the file");
     };
     if (!v.is_object() || !v.contains("dtype") || !v.contains("shape") || !v.contains("data_offsets"))
@@ -209,19 +210,18 @@ void save_safetensors(const std::string& path, const StateDict& tensors,
   }
   std::string text = header.dump();
   text.append((8 - text.size() % 8) % 8, ' ');  // pad so the data starts 8-byte aligned, as safetensors does
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  CNN_CHECK(out.good(), "save_safetensors: cannot open {} for writing ({})\nHINT: check that the folder exists and "
-            "is writable", path, std::strerror(errno));
   unsigned char len[8];
   for (int i = 0; i < 8; ++i) len[i] = static_cast<unsigned char>(static_cast<uint64_t>(text.size()) >> (8 * i));
-  out.write(reinterpret_cast<const char*>(len), 8);
-  out.write(text.data(), static_cast<std::streamsize>(text.size()));
-  for (const Tensor& t : data) {
-    out.write(static_cast<const char*>(t.impl()->storage->data()) + t.storage_offset() * dtype_size(t.dtype()),
-              static_cast<std::streamsize>(t.numel() * dtype_size(t.dtype())));
-  }
-  out.close();
-  CNN_CHECK(out.good(), "save_safetensors: writing {} failed\nHINT: check free disk space", path);
+  write_file_atomic(
+      path,
+      [&](std::ostream& out) {
+        out.write(reinterpret_cast<const char*>(len), 8);
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        for (const Tensor& t : data)
+          out.write(static_cast<const char*>(t.impl()->storage->data()) + t.storage_offset() * dtype_size(t.dtype()),
+                    static_cast<std::streamsize>(t.numel() * dtype_size(t.dtype())));
+      },
+      "save_safetensors");
 }
 
 StateDict load_safetensors(const std::string& path) {

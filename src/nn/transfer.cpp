@@ -98,7 +98,7 @@ Module& Module::set_requires_grad(const std::string& pattern, bool enabled, bool
     bool all = !own.empty();
     for (const auto& [local, p] : own) all = all && (parts.empty() || chosen.count(path + "." + local) > 0);
     const bool named = !parts.empty() && own.empty() &&
-                       std::any_of(parts.begin(), parts.end(), [&](const std::string& part) { return selects(part, path); });
+                       std::any_of(parts.begin(), parts.end(), [&, &path = path](const std::string& part) { return selects(part, path); });
     if (!(parts.empty() || all || named)) continue;
     if (enabled) {
       m->stats_frozen_ = false;

@@ -1,5 +1,6 @@
 // ONNX export (see onnx.h): trace one eval-mode forward, keep the ops the output depends on, convert each
 // (ops.cpp), then onnx::checker and shape inference, whose output shape must be the traced one.
+#include <cnn/atomic_file.h>
 #include <cnn/autograd.h>
 #include <cnn/error.h>
 #include <cnn/onnx.h>
@@ -8,8 +9,6 @@
 #include <onnx/checker.h>
 #include <onnx/shape_inference/implementation.h>
 
-#include <filesystem>
-#include <fstream>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -182,17 +181,7 @@ std::string export_model_bytes(Module& model, const Tensor& example, const Expor
 ExportSummary export_model(Module& model, const Tensor& example, const std::string& path, const ExportOptions& options) {
   ExportSummary summary;
   const std::string bytes = export_model_bytes(model, example, options, &summary);
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    CNN_CHECK(out.good(), "onnx export: cannot write {}\nHINT: check that the folder exists and is writable", path);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.close();
-    CNN_CHECK(out.good(), "onnx export: writing {} failed (disk full?)", tmp);
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  CNN_CHECK(!ec, "onnx export: cannot move {} to {}: {}", tmp, path, ec.message());
+  write_file_atomic(path, bytes, "onnx export");
   return summary;
 }
 

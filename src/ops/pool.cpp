@@ -60,7 +60,7 @@ std::pair<Tensor, Tensor> pool2d(const Tensor& x, const PoolParams& p) {
   const char* name = p.kind == PoolKind::max ? "MaxPool2DWithIndicesBackward" : "AvgPool2DBackward";
   const WindowGeometry geometry{.kernel_size = {p.kernel_h, p.kernel_w}, .stride = {p.stride_h, p.stride_w},
                                 .padding = {p.pad_h, p.pad_w}, .dilation = {p.dilation_h, p.dilation_w}};
-  y = with_geometry(record(name, y, {x}, [indices, x_shape, p](const Tensor& dy, const NeedsGrad&) {
+  y = with_geometry(record(name, y, {x}, [indices = indices, x_shape, p](const Tensor& dy, const NeedsGrad&) {
     return std::vector<Tensor>{backend().pool2d_backward(dy, indices, x_shape, p)};
   }), geometry);
   const bool ceil_mode = p.out_h != window_output_size(x_shape[2], p.kernel_h, p.stride_h, p.pad_h, p.pad_h,
@@ -83,7 +83,7 @@ std::pair<Tensor, Tensor> adaptive_pool2d(const char* op, const Tensor& x, bool 
   auto [y, indices] = backend().adaptive_pool2d_forward(xb.detach(), is_max, size.h, size.w);
   const Shape x_shape = xb.shape();
   y = record(is_max ? "AdaptiveMaxPool2DBackward" : "AdaptiveAvgPool2DBackward", y, {xb},
-             [indices, is_max, x_shape](const Tensor& dy, const NeedsGrad&) {
+             [indices = indices, is_max, x_shape](const Tensor& dy, const NeedsGrad&) {
                return std::vector<Tensor>{backend().adaptive_pool2d_backward(dy, indices, is_max, x_shape)};
              });
   return {unbatch(y, x), indices.defined() ? unbatch(indices, x) : indices};

@@ -57,7 +57,7 @@ std::pair<Tensor, Tensor> arg_op(const char* op, bool is_max, const Tensor& x, i
   auto [values, indices] = backend().arg_reduce(is_max, x, dim, keepdim);
   const Shape kshape = keepdim_shape(x.shape(), {dim});
   values = record(is_max ? "MaxBackward" : "MinBackward", values, {x},
-                  [indices, dim, kshape, in_shape = x.shape()](const Tensor& dy, const NeedsGrad&) {
+                  [indices = indices, dim, kshape, in_shape = x.shape()](const Tensor& dy, const NeedsGrad&) {
                     return std::vector<Tensor>{
                         backend().scatter_add(dy.reshape(kshape), indices.reshape(kshape), dim, in_shape)};
                   });

@@ -3,7 +3,6 @@
 #include <cnn/autograd.h>
 #include <fmt/ranges.h>
 
-#include <ranges>
 #include <unordered_set>
 
 #include "optim/update.h"
@@ -30,8 +29,10 @@ void Optimizer::set_group_options(size_t group, const GroupOptions& values) {
     rest.erase(it);
   }
   const std::vector<std::string> unknown = set_options_of(group, rest);
+  std::vector<std::string> known;
+  for (const auto& option : options_of(group)) known.push_back(option.first);
   CNN_CHECK(unknown.empty(), "optimizer: parameter group {} has no option {}; it has {}", group,
-            fmt::join(unknown, ", "), fmt::join(options_of(group) | std::views::keys, ", "));
+            fmt::join(unknown, ", "), fmt::join(known, ", "));
 }
 
 std::optional<double> Optimizer::initial_lr(size_t group) const {

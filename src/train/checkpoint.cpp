@@ -4,13 +4,9 @@
 #include <cnn/checkpoint.h>
 #include <cnn/io.h>
 #include <cnn/random.h>
-#include <fcntl.h>
-#include <unistd.h>
 #include <zlib.h>
 
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -73,16 +69,6 @@ uint64_t crc_of(const StateDict& tensors, const std::map<std::string, std::strin
   return crc;
 }
 
-void fsync_path(const std::string& path, bool directory) {
-  const int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
-  CNN_CHECK(fd >= 0, "checkpoint: cannot open {} to flush it ({})", path, std::strerror(errno));
-  const int rc = ::fsync(fd);
-  const int err = errno;
-  ::close(fd);
-  CNN_CHECK(rc == 0 || directory, "checkpoint: fsync of {} failed ({})\nHINT: is the disk full?", path,
-            std::strerror(err));
-}
-
 [[noreturn]] void bad(const std::string& path, const std::string& problem) {
   throw Error(
       fmt::format("checkpoint {}: {}; not loading it\nHINT: the file is damaged or was cut short (a crash "
@@ -104,16 +90,9 @@ void save_checkpoint(const std::string& path, const Checkpoint& c) {
   } catch (const nlohmann::json::exception& e) {
     throw Error(fmt::format("checkpoint: the training state is not valid JSON ({})", e.what()));
   }
-  const std::string tmp = path + ".tmp";
   std::map<std::string, std::string> metadata{{"format", format()}, {"checkpoint", meta.dump()}};
   metadata["crc32"] = std::to_string(crc_of(tensors, metadata));
-  save_safetensors(tmp, tensors, metadata);
-  fsync_path(tmp, false);
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  CNN_CHECK(!ec, "checkpoint: cannot move {} to {} ({})", tmp, path, ec.message());
-  const fs::path parent = fs::absolute(fs::path(path)).parent_path();
-  fsync_path(parent.string(), true);
+  save_safetensors(path, tensors, metadata);  // atomic: PATH.tmp, fsync, rename, fsync of the folder
 }
 
 Checkpoint load_checkpoint(const std::string& path) {

@@ -147,11 +147,7 @@ RunState resume(const FitOptions& o, Module& model, Optimizer& optimizer, DataLo
 
 // model.safetensors, replaced atomically like the checkpoints (a reader never sees half a file).
 void save_weights(const Module& model, const fs::path& dir) {
-  const fs::path path = dir / "model.safetensors", tmp = dir / "model.safetensors.tmp";
-  save_safetensors(tmp.string(), model.state_dict());
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  CNN_CHECK(!ec, "fit: cannot move {} to {} ({})", tmp.string(), path.string(), ec.message());
+  save_safetensors((dir / "model.safetensors").string(), model.state_dict());
 }
 
 StateDict clone_state(const StateDict& state) {

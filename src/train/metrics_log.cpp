@@ -1,10 +1,8 @@
 // metrics.json: the per-epoch log every training run leaves in its output folder, and the history's JSON form.
 // Not a general logger: one JSON document, rewritten whole (atomically) after each epoch.
-#include <cerrno>
+#include <cnn/atomic_file.h>
+
 #include <cmath>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 
 #include "train/history.h"
 
@@ -64,17 +62,7 @@ void write_metrics_json(const std::string& path, const std::vector<EpochMetrics>
       doc["confusion_matrix"].push_back(row);
     }
   }
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp);
-    CNN_CHECK(out.good(), "metrics: cannot write {} ({})\nHINT: check that the output folder is writable", tmp,
-              std::strerror(errno));
-    out << doc.dump(2) << "\n";
-    CNN_CHECK(out.good(), "metrics: writing {} failed\nHINT: is the disk full?", tmp);
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  CNN_CHECK(!ec, "metrics: cannot move {} to {} ({})", tmp, path, ec.message());
+  write_file_atomic(path, doc.dump(2) + "\n", "metrics");
 }
 
 }  // namespace cnn

@@ -1,6 +1,7 @@
 // report.html for a training run: rebuilds model and data from config.json (RunSpec), reads metrics.json, draws
 // every figure into RUN_DIR/figures/ and embeds them base64 in one offline HTML page. Not the figures' drawing code.
 #include <cnn/analysis.h>
+#include <cnn/atomic_file.h>
 #include <cnn/data.h>
 #include <cnn/io.h>
 #include <cnn/models.h>
@@ -151,7 +152,7 @@ std::string write_report(const std::string& run_dir, const ReportOptions& option
                       img(dir / "explanations.png", "saliency and Grad-CAM"));
   html += "</body></html>\n";
   const fs::path out = run / "report.html";
-  std::ofstream(out) << html;
+  write_file_atomic(out.string(), html, "report");
   return out.string();
 }
 

@@ -3,6 +3,7 @@
 // files. Not CIFAR or MNIST (test_cifar.cpp, test_idx.cpp).
 #include <cnn/data.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -77,6 +78,32 @@ TEST(ImageFiles, BrokenFilesNameThePathAndReason) {
   msg = error_of([&] { read_image(dir + "/missing.png"); });
   EXPECT_NE(msg.find("cannot open"), std::string::npos) << msg;
   EXPECT_THROW(write_image(dir + "/x.gif", gradient(2, 2, 0)), Error);
+}
+
+// Found by the image fuzz target: stb decodes a BMP whose header says 0 rows into an empty image.
+TEST(ImageFiles, ABmpWithNoRowsIsRefused) {
+  const std::string dir = temp_dir();
+  write_image(dir + "/ok.bmp", gradient(2, 3, 0));
+  std::string bytes = test::slurp(dir + "/ok.bmp");
+  std::memset(bytes.data() + 22, 0, 4);  // BITMAPINFOHEADER height
+  std::ofstream(dir + "/flat.bmp", std::ios::binary) << bytes;
+  const std::string msg = error_of([&] { read_image(dir + "/flat.bmp"); });
+  EXPECT_NE(msg.find(dir + "/flat.bmp"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("decodes to 3 x 0 pixels, expected at least 1 x 1"), std::string::npos) << msg;
+}
+
+// Found by the image fuzz target: a small BMP claiming 262144 x 2054 pixels made stb allocate 1.6 GB and loop; the
+// limit is 8 pixels per byte of the file (a claim over 2^28 pixels is refused whatever the size).
+TEST(ImageFiles, ABmpClaimingMorePixelsThanItsBytesIsRefused) {
+  const std::string dir = temp_dir();
+  write_image(dir + "/ok.bmp", gradient(2, 3, 0));
+  std::string bytes = test::slurp(dir + "/ok.bmp");
+  const unsigned char width[4] = {0x00, 0x40, 0x00, 0x00}, height[4] = {0x06, 0x08, 0x00, 0x00};
+  std::memcpy(bytes.data() + 18, width, 4);
+  std::memcpy(bytes.data() + 22, height, 4);
+  std::ofstream(dir + "/huge.bmp", std::ios::binary) << bytes;
+  const std::string msg = error_of([&] { read_image(dir + "/huge.bmp"); });
+  EXPECT_NE(msg.find("BMP header claims 16384 x 2054 pixels, more than its"), std::string::npos) << msg;
 }
 
 TEST(ImageFolder, SortedClassesRecursiveFilesAndLabels) {

@@ -113,7 +113,9 @@ TEST(OnnxExport, RestoresTrainingModeAndWritesTheFileAtomically) {
   const ::onnx::ModelProto m = parse(test::slurp(path));
   EXPECT_EQ(m.graph().node_size(), s.nodes);
   EXPECT_EQ(test::error_message([&] { onnx::export_model(*model, zeros({1, 1, 28, 28}), dir + "/no/such/x.onnx"); }),
-            "onnx export: cannot write " + dir + "/no/such/x.onnx\nHINT: check that the folder exists and is writable");
+            "onnx export: cannot open " + dir +
+                "/no/such/x.onnx.tmp for writing (No such file or directory)\nHINT: check that the folder exists and "
+                "is writable");
   std::filesystem::remove_all(dir);
 }
 

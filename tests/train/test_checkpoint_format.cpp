@@ -53,7 +53,7 @@ TEST(CheckpointFormat, TheCrcCoversTheMetadata) {
   for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
            {"\"epoch\":1", "\"epoch\":-1"}, {"\"epoch\":1", "\"epoch\":1.5"}, {"5 6 7", "5 6 8"}, {"0.1", "0.2"}}) {
     save_checkpoint(path, small_checkpoint());
-    tamper(path, [&](auto& m) {
+    tamper(path, [&, &from = from, &to = to](auto& m) {
       const size_t at = m.at("checkpoint").find(from);
       ASSERT_NE(at, std::string::npos) << m.at("checkpoint");
       m["checkpoint"].replace(at, from.size(), to);

@@ -52,7 +52,7 @@ void run_export(const ExportArgs& a) {
   const auto [model, chw] = export_source(a, &name);
   const Tensor example = zeros({a.batch, chw[0], chw[1], chw[2]});
   const onnx::ExportOptions options{.opset = a.opset, .dynamic_batch = a.dynamic_batch};
-  const onnx::ExportSummary s = [&] {
+  const onnx::ExportSummary s = [&, &model = model] {
     try {
       return onnx::export_model(*model, example, a.output, options);
     } catch (const Error& e) {

@@ -1,6 +1,7 @@
 // `cnn quantize RUN --calib N --output RUN_INT8`: post-training int8 quantisation of a run (cnn::quant), saved as
 // a run folder that eval, run, predict and export read; prints f32 vs int8 accuracy on the test split and the
 // speed at batch 1 and 128, and writes them to RUN_INT8/quantization.json.
+#include <cnn/atomic_file.h>
 #include <cnn/autograd.h>
 #include <cnn/backend.h>
 #include <cnn/fuse.h>
@@ -56,16 +57,7 @@ double test_accuracy(Module& model, const RunSpec& spec, const QuantizeArgs& a) 
   return evaluate(model, loader).accuracy;
 }
 
-void write_text(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    CNN_CHECK(out.good(), "quantize: cannot write {}", path);
-    out << text;
-    CNN_CHECK(out.good(), "quantize: writing {} failed", tmp);
-  }
-  fs::rename(tmp, path);
-}
+void write_text(const std::string& path, const std::string& text) { write_file_atomic(path, text, "quantize"); }
 
 void run_quantize(const QuantizeArgs& a) {
   if (a.threads > 0) set_num_threads(a.threads);

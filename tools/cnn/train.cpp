@@ -2,6 +2,7 @@
 // and fit(); results on stdout, progress on stderr, metrics.json, model.safetensors, last.ckpt, best.ckpt and
 // config.json in --output. Not the loop itself (the library's fit()).
 #include <cnn/analysis.h>
+#include <cnn/atomic_file.h>
 #include <cnn/backend.h>
 #include <cnn/checkpoint.h>
 #include <cnn/models.h>
@@ -78,9 +79,7 @@ std::string default_output(const TrainArgs& a) {
 void write_config(const std::string& output, const nlohmann::ordered_json& config) {
   fs::create_directories(output);
   const std::string path = (fs::path(output) / "config.json").string();
-  std::ofstream out(path);
-  out << config.dump(2) << "\n";
-  CNN_CHECK(out.good(), "train: cannot write {}\nHINT: check that --output is writable", path);
+  write_file_atomic(path, config.dump(2) + "\n", "train");
 }
 
 bool holds_run(const fs::path& dir) {
