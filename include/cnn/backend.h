@@ -71,6 +71,10 @@ class Backend {
  public:
   virtual ~Backend() = default;
   virtual std::string name() const = 0;
+  /// Whether conv2d, deconv2d, linear and matmul accept bf16 operands here at full speed (autocast; see
+  /// autocast.h). Those methods then take x/w (forward), dy/w (backward data) and dy/x (backward weights) as
+  /// bf16 or all f32, accumulate in f32, and return f32. The reference computes bf16 exactly by widening.
+  virtual bool supports_bf16() const { return true; }
 
   // ---- Convolution ----
   // x [N, C, H, W], w [K, C/groups, R, S], b [K] or undefined -> y [N, K, P, Q].

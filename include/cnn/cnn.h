@@ -1,6 +1,7 @@
 // cnnkit's umbrella header: include this to get the whole public API.
 #pragma once
 
+#include <cnn/autocast.h>
 #include <cnn/autograd.h>
 #include <cnn/backend.h>
 #include <cnn/error.h>

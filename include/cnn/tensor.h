@@ -2,6 +2,7 @@
 // Not the math: arithmetic, reductions and every differentiable op are free functions in ops.h.
 #pragma once
 
+#include <cnn/bfloat16.h>
 #include <cnn/error.h>
 #include <cnn/shape.h>
 
@@ -16,12 +17,14 @@
 
 namespace cnn {
 
-enum class DType { f32, i64, i8 };
+enum class DType { f32, i64, i8, bf16 };
 /// How a 4-D tensor is laid out in memory (its shape always reads NCHW): see docs/design.md, Note [Memory format].
 enum class MemoryFormat { contiguous, channels_last, preserve };
 
 const char* dtype_name(DType t);
 size_t dtype_size(DType t);
+/// f32 and bf16 (what load_state_dict converts into each other, as PyTorch's copy_ does).
+bool is_floating_point(DType t);
 
 /// A flat, 64-byte aligned buffer shared by a tensor and its views.
 class Storage {
@@ -204,9 +207,13 @@ void set_printoptions(const PrintOptions& options);
 template <class T>
 T* Tensor::data() const {
   CNN_CHECK(defined(), "data: tensor is undefined");
-  constexpr DType want = std::is_same_v<T, float> ? DType::f32 : std::is_same_v<T, int8_t> ? DType::i8 : DType::i64;
-  static_assert(std::is_same_v<T, float> || std::is_same_v<T, int64_t> || std::is_same_v<T, int8_t>,
-                "Tensor::data<T>: T is float, int64_t or int8_t");
+  constexpr DType want = std::is_same_v<T, float>    ? DType::f32
+                         : std::is_same_v<T, int8_t>  ? DType::i8
+                         : std::is_same_v<T, bfloat16> ? DType::bf16
+                                                       : DType::i64;
+  static_assert(std::is_same_v<T, float> || std::is_same_v<T, int64_t> || std::is_same_v<T, int8_t> ||
+                    std::is_same_v<T, bfloat16>,
+                "Tensor::data<T>: T is float, int64_t, int8_t or bfloat16");
   CNN_CHECK(impl_->dtype == want, "data: tensor has dtype {}, asked for {}", dtype_name(impl_->dtype), dtype_name(want));
   return static_cast<T*>(impl_->storage->data()) + impl_->offset;
 }

@@ -3,6 +3,7 @@
 // Not the optimisers (optim.h), schedules (scheduler.h), checkpoint files (checkpoint.h) nor the data (data.h).
 #pragma once
 
+#include <cnn/autocast.h>
 #include <cnn/data.h>
 #include <cnn/metrics.h>
 #include <cnn/module.h>
@@ -45,7 +46,8 @@ struct EpochMetrics {
   double images_per_second = 0.0;
   double eval_seconds = 0.0;
   double test_top5 = 0.0;
-  double lr = 0.0;  // of the first group during the epoch
+  double lr = 0.0;           // of the first group during the epoch
+  double peak_rss_mb = 0.0;  // the process's peak resident memory so far (MiB), read after the epoch
 };
 
 struct TrainOptions {
@@ -58,6 +60,8 @@ struct TrainOptions {
   /// Clip the gradients' total 2-norm to this before each step (clip_grad_norm_); 0: no clipping.
   double clip_grad = 0.0;
   double label_smoothing = 0.0;
+  /// bf16 mixed precision: forward and loss inside an AutocastGuard (see autocast.h).
+  Amp amp = Amp::none;
 };
 
 /// Thrown when the training loss becomes NaN or infinite; says where (epoch from 1, step from 1).
@@ -75,8 +79,11 @@ class NonFiniteLossError : public Error {
 EvalResult train_one_epoch(Module& model, DataLoader& loader, Optimizer& optimizer, const TrainOptions& options = {});
 
 /// Cross-entropy, top-1/top-5, per-class accuracy and the confusion matrix over `loader` in eval mode without
-/// gradients (the mode is restored after). max_batches < 0 means all.
-EvalResult evaluate(Module& model, DataLoader& loader, int64_t max_batches = -1);
+/// gradients (the mode is restored after). max_batches < 0 means all; amp bf16 runs it under autocast.
+EvalResult evaluate(Module& model, DataLoader& loader, int64_t max_batches = -1, Amp amp = Amp::none);
+
+/// The process's peak resident set size so far, in MiB (getrusage's ru_maxrss).
+double peak_rss_mb();
 
 /// Hooks into fit(), as Keras/Lightning callbacks. Override what you need.
 class Callback {
@@ -118,6 +125,8 @@ struct FitOptions {
   bool scheduler_per_step = false;
   double clip_grad = 0.0;
   double label_smoothing = 0.0;
+  /// bf16 mixed precision for training and evaluation (see autocast.h).
+  Amp amp = Amp::none;
 
   /// What "best" means for best.ckpt, early stopping and plateau schedules: "top1", "top5" (higher is better) or
   /// "loss" (lower is better), of the evaluation loader. An improvement must exceed min_delta.

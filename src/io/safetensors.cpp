@@ -34,9 +34,20 @@ struct DTypeInfo {
 
 constexpr DTypeInfo kDTypes[] = {
     {"F32", 4, DType::f32}, {"I64", 8, DType::i64}, {"F64", 8, DType::f32}, {"F16", 2, DType::f32},
-    {"BF16", 2, DType::f32}, {"I32", 4, DType::i64}, {"I16", 2, DType::i64}, {"I8", 1, DType::i8},
+    {"BF16", 2, DType::bf16}, {"I32", 4, DType::i64}, {"I16", 2, DType::i64}, {"I8", 1, DType::i8},
     {"U8", 1, DType::i64}, {"BOOL", 1, DType::i64},
 };
+
+// The safetensors name of a tensor dtype, as written (F32, I64, I8, BF16).
+const char* stored_name(DType t) {
+  switch (t) {
+    case DType::f32: return "F32";
+    case DType::i64: return "I64";
+    case DType::i8: return "I8";
+    case DType::bf16: return "BF16";
+  }
+  return "?";
+}
 
 const DTypeInfo* find_dtype(const std::string& name) {
   for (const auto& d : kDTypes)
@@ -62,7 +73,8 @@ float half_to_float(uint16_t h) {
   return std::bit_cast<float>(bits);
 }
 
-// Converts `count` elements of a stored dtype into the tensor's f32 or i64 data (F32, I64 and I8 load as they are).
+// Converts `count` elements of a stored dtype into the tensor's f32 or i64 data (F32, I64, I8 and BF16 load as
+// they are).
 void convert(const std::string& dtype, const char* src, int64_t count, const Tensor& out) {
   auto load = [src]<class T>(int64_t i) {
     T v;
@@ -73,8 +85,7 @@ void convert(const std::string& dtype, const char* src, int64_t count, const Ten
     float* dst = out.data<float>();
     for (int64_t i = 0; i < count; ++i) {
       if (dtype == "F64") dst[i] = static_cast<float>(load.operator()<double>(i));
-      else if (dtype == "F16") dst[i] = half_to_float(load.operator()<uint16_t>(i));
-      else dst[i] = std::bit_cast<float>(static_cast<uint32_t>(load.operator()<uint16_t>(i)) << 16);  // BF16
+      else dst[i] = half_to_float(load.operator()<uint16_t>(i));  // F16
     }
     return;
   }
@@ -202,7 +213,7 @@ void save_safetensors(const std::string& path, const StateDict& tensors,
     CNN_CHECK(name != "__metadata__", "save_safetensors: {}: \"__metadata__\" cannot name a tensor", path);
     CNN_CHECK(t.defined(), "save_safetensors: {}: tensor \"{}\" is undefined", path, name);
     const uint64_t bytes = static_cast<uint64_t>(t.numel()) * dtype_size(t.dtype());
-    header[name] = {{"dtype", t.dtype() == DType::f32 ? "F32" : t.dtype() == DType::i8 ? "I8" : "I64"},
+    header[name] = {{"dtype", stored_name(t.dtype())},
                     {"shape", t.shape().dims()},
                     {"data_offsets", {offset, offset + bytes}}};
     offset += bytes;
@@ -232,7 +243,7 @@ StateDict load_safetensors(const std::string& path) {
   for (const Entry& e : parse_entries(h, path)) {
     Tensor t = Tensor::empty(e.shape, e.dtype->loads_as);
     const auto bytes = static_cast<size_t>(e.end - e.begin);
-    const bool native = e.dtype_name == "F32" || e.dtype_name == "I64" || e.dtype_name == "I8";
+    const bool native = e.dtype_name == stored_name(e.dtype->loads_as);
     char* dst = nullptr;
     if (native) {
       dst = static_cast<char*>(t.impl()->storage->data());

@@ -35,10 +35,11 @@ LoadResult Module::load_state_dict(const StateDict& state, bool strict) {
       mismatches.push_back(fmt::format(
           "size mismatch for {}: copying a param with shape {} from checkpoint, the shape in current model is {}.",
           name, src->defined() ? src->shape().str() : std::string("(undefined)"), target.shape()));
-    } else if (src->dtype() != target.dtype()) {
+    } else if (src->dtype() != target.dtype() &&
+               !(is_floating_point(src->dtype()) && is_floating_point(target.dtype()))) {
       mismatches.push_back(fmt::format(
           "dtype mismatch for {}: copying a param of dtype {} from checkpoint, the dtype in current model is {} "
-          "(integers and floats are not converted into each other).",
+          "(float32 and bfloat16 convert into each other; integers and floats do not).",
           name, dtype_name(src->dtype()), dtype_name(target.dtype())));
     }
   }

@@ -5,6 +5,8 @@
 #include <cnn/window_size.h>
 
 #include <string>
+
+#include "ops/amp_cast.h"
 #include <tuple>
 
 namespace cnn {
@@ -80,13 +82,16 @@ Tensor conv2d(const Tensor& x, const Tensor& w, const Tensor& b, const Conv2dOpt
   const Shape b_shape = b.defined() ? b.shape() : Shape{};
   check_conv2d(x.shape(), w.shape(), b.defined() ? &b_shape : nullptr, p, options);
 
-  Tensor y = backend().conv2d_forward(x.detach(), w.detach(), b.defined() ? b.detach() : Tensor(), p);
+  // Under autocast the operands are saved in bf16 for backward (half the memory), and dy is rounded once.
+  const bool amp = is_autocast_enabled();
+  const Tensor x_data = amp_operand(x.detach(), amp), w_data = amp_operand(w.detach(), amp);
+  Tensor y = backend().conv2d_forward(x_data, w_data, b.defined() ? b.detach() : Tensor(), p);
   const bool with_bias = b.defined();
-  const Tensor x_data = x.detach(), w_data = w.detach();
   const WindowGeometry geometry{.kernel_size = {w.size(2), w.size(3)}, .stride = options.stride,
                                 .padding = {p.pad_top, p.pad_left}, .dilation = options.dilation};
   y = with_geometry(record("Conv2dBackward", y, {x, w, b},
-                [x_data, w_data, with_bias, p](const Tensor& dy, const NeedsGrad& needs) {
+                [x_data, w_data, with_bias, p, amp](const Tensor& dy_in, const NeedsGrad& needs) {
+                  const Tensor dy = amp_operand(dy_in, amp);
                   std::vector<Tensor> grads(3);
                   if (needs[0]) grads[0] = backend().conv2d_backward_data(dy, w_data, x_data.shape(), p);
                   if (needs[1] || (with_bias && needs[2])) {

@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "ops/amp_cast.h"
+
 namespace cnn {
 
 namespace {
@@ -105,13 +107,16 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& w, const Tensor& b, const
   const Shape b_shape = b.defined() ? b.shape() : Shape{};
   check_shapes(x.shape(), w.shape(), b.defined() ? &b_shape : nullptr, options);
 
-  Tensor y = backend().deconv2d_forward(x.detach(), w.detach(), b.defined() ? b.detach() : Tensor(), p);
+  // Under autocast the operands are saved in bf16 for backward (half the memory), and dy is rounded once.
+  const bool amp = is_autocast_enabled();
+  const Tensor x_data = amp_operand(x.detach(), amp), w_data = amp_operand(w.detach(), amp);
+  Tensor y = backend().deconv2d_forward(x_data, w_data, b.defined() ? b.detach() : Tensor(), p);
   const bool with_bias = b.defined();
-  const Tensor x_data = x.detach(), w_data = w.detach();
   const WindowGeometry geometry{.kernel_size = {w.size(2), w.size(3)}, .stride = options.stride,
                                 .padding = options.padding, .dilation = options.dilation, .transposed = true};
   y = with_geometry(record("ConvTranspose2dBackward", y, {x, w, b},
-                [x_data, w_data, with_bias, p](const Tensor& dy, const NeedsGrad& needs) {
+                [x_data, w_data, with_bias, p, amp](const Tensor& dy_in, const NeedsGrad& needs) {
+                  const Tensor dy = amp_operand(dy_in, amp);
                   std::vector<Tensor> grads(3);
                   if (needs[0]) grads[0] = backend().deconv2d_backward_data(dy, w_data, x_data.shape(), p);
                   if (needs[1] || (with_bias && needs[2])) {

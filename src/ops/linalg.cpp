@@ -1,12 +1,15 @@
 // matmul (torch.matmul semantics: 1-D, 2-D, batched with broadcast batch dims) and linear (F.linear).
 #include <cnn/ops.h>
 
+#include "ops/amp_cast.h"
+
 namespace cnn {
 
 namespace {
 
-// [*, M, K] @ [*, K, N] with equal, already broadcast batch dims.
-Tensor batched_matmul(const Tensor& a, const Tensor& b) {
+// [*, M, K] @ [*, K, N] with equal, already broadcast batch dims; bf16 operands when `amp` (the backward's
+// products too: they run after the autocast scope has closed).
+Tensor batched_matmul(const Tensor& a, const Tensor& b, bool amp) {
   const Shape& sa = a.shape();
   const Shape& sb = b.shape();
   int64_t batch = 1;
@@ -17,13 +20,13 @@ Tensor batched_matmul(const Tensor& a, const Tensor& b) {
   }
   out_dims.push_back(sa[-2]);
   out_dims.push_back(sb[-1]);
-  Tensor a3 = a.detach().reshape({batch, sa[-2], sa[-1]});
-  Tensor b3 = b.detach().reshape({batch, sb[-2], sb[-1]});
+  Tensor a3 = amp_operand(a.detach().reshape({batch, sa[-2], sa[-1]}), amp);
+  Tensor b3 = amp_operand(b.detach().reshape({batch, sb[-2], sb[-1]}), amp);
   Tensor y = backend().matmul(a3, b3, false, false).view(Shape(out_dims));
-  return record("MmBackward", y, {a, b}, [a = a.detach(), b = b.detach()](const Tensor& dy, const NeedsGrad& needs) {
+  return record("MmBackward", y, {a, b}, [a = a.detach(), b = b.detach(), amp](const Tensor& dy, const NeedsGrad& needs) {
     Tensor da, db;
-    if (needs[0]) da = batched_matmul(dy, b.transpose(-1, -2));
-    if (needs[1]) db = batched_matmul(a.transpose(-1, -2), dy);
+    if (needs[0]) da = batched_matmul(dy, b.transpose(-1, -2), amp);
+    if (needs[1]) db = batched_matmul(a.transpose(-1, -2), dy, amp);
     return std::vector<Tensor>{da, db};
   });
 }
@@ -48,7 +51,7 @@ Tensor matmul(const Tensor& a_in, const Tensor& b_in) {
   eb.insert(eb.end(), {b.shape()[-2], b.shape()[-1]});
   if (a.shape() != Shape(ea)) a = a.expand(Shape(ea));
   if (b.shape() != Shape(eb)) b = b.expand(Shape(eb));
-  Tensor y = batched_matmul(a, b);
+  Tensor y = batched_matmul(a, b, is_autocast_enabled());
   if (a_vec) y = y.squeeze(-2);
   if (b_vec) y = y.squeeze(-1);
   return y;
@@ -64,11 +67,14 @@ Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b) {
             "linear: expected bias [{}] for weight {}, got bias {}", w.shape()[0], w.shape(), b.shape());
   const Shape in_shape = x.shape();
   Tensor x2 = x.dim() == 2 ? x : x.reshape({-1, w.shape()[1]});
-  Tensor y = backend().linear_forward(x2, w, b);
-  y = record("LinearBackward", y, {x2, w, b}, [x2 = x2.detach(), w = w.detach()](const Tensor& dy, const NeedsGrad& needs) {
+  const bool amp = is_autocast_enabled();
+  const Tensor x_data = amp_operand(x2.detach(), amp), w_data = amp_operand(w.detach(), amp);
+  Tensor y = backend().linear_forward(x_data, w_data, b.defined() ? b.detach() : Tensor());
+  y = record("LinearBackward", y, {x2, w, b}, [x_data, w_data, amp](const Tensor& dy_in, const NeedsGrad& needs) {
+    const Tensor dy = amp_operand(dy_in, amp);
     Tensor dx, dw, db;
-    if (needs[0]) dx = backend().linear_backward_data(dy, w);
-    if (needs[1] || needs[2]) std::tie(dw, db) = backend().linear_backward_weights(dy, x2, needs[2]);
+    if (needs[0]) dx = backend().linear_backward_data(dy, w_data);
+    if (needs[1] || needs[2]) std::tie(dw, db) = backend().linear_backward_weights(dy, x_data, needs[2]);
     return std::vector<Tensor>{dx, dw, db};
   });
   if (x.dim() == 2) return y;

@@ -231,11 +231,16 @@ Tensor Tensor::contiguous(MemoryFormat format) const {
   return clone(format);
 }
 
+// Between floating dtypes (f32, bf16) the copy is differentiable, its gradient cast back, as PyTorch's
+// ToCopyBackward; the memory format is kept.
 Tensor Tensor::to(DType target) const {
   if (dtype() == target) return *this;
-  Tensor out = Tensor::empty(shape(), target);
-  copy_strided(out, *this);
-  return out;
+  Tensor out = raw::cast(*this, target);
+  if (!is_floating_point(dtype()) || !is_floating_point(target)) return out;
+  const DType source = dtype();
+  return record("ToCopyBackward", out, {*this}, [source](const Tensor& dy, const NeedsGrad&) {
+    return std::vector<Tensor>{raw::cast(dy, source)};
+  });
 }
 
 }  // namespace cnn

@@ -37,12 +37,23 @@ void for_each_row(const Shape& shape, const std::vector<int64_t>& ds, const std:
   }
 }
 
+// Dense conversions between dtypes (f32 <-> bf16 under autocast) run on every thread above this many elements:
+// they move whole activations and are bound by memory bandwidth, which one core does not saturate.
+constexpr int64_t kParallelConvert = 1 << 16;
+
 template <class D, class S>
 void copy_typed(const Tensor& dst, const Tensor& src) {
   D* dp = dst.data<D>();
   const S* sp = src.data<S>();
-  if (std::is_same_v<D, S> && dst.strides() == src.strides() && dst.is_non_overlapping_and_dense()) {
+  const bool dense = dst.strides() == src.strides() && dst.is_non_overlapping_and_dense();
+  if (std::is_same_v<D, S> && dense) {
     std::memcpy(static_cast<void*>(dp), static_cast<const void*>(sp), static_cast<size_t>(dst.numel()) * sizeof(D));
+    return;
+  }
+  if (dense) {
+    const int64_t n = dst.numel();
+#pragma omp parallel for schedule(static) if (n >= kParallelConvert)
+    for (int64_t i = 0; i < n; ++i) dp[i] = static_cast<D>(sp[i]);
     return;
   }
   for_each_row(dst.shape(), dst.strides(), src.strides(),
@@ -69,19 +80,21 @@ void fill_typed(const Tensor& t, T value) {
   });
 }
 
-// Calls f with a value of the C++ type that stores `dtype` (float, int64_t or int8_t).
+// Calls f with a value of the C++ type that stores `dtype` (float, int64_t, int8_t or bfloat16).
 template <class F>
 void visit_dtype(DType dtype, F&& f) {
   switch (dtype) {
     case DType::f32: return f(float{});
     case DType::i64: return f(int64_t{});
     case DType::i8: return f(int8_t{});
+    case DType::bf16: return f(bfloat16{});
   }
 }
 
 }  // namespace
 
-// Values convert as static_cast does (a float copied into int8 is truncated, not rounded or saturated).
+// Values convert as static_cast does (a float copied into int8 is truncated, not rounded or saturated); into
+// bfloat16 they round to nearest even.
 void copy_strided(const Tensor& dst, const Tensor& src) {
   visit_dtype(dst.dtype(), [&](auto d) {
     visit_dtype(src.dtype(), [&](auto s) { copy_typed<decltype(d), decltype(s)>(dst, src); });

@@ -44,6 +44,8 @@ Tensor arange(double start, double end, double step, DType dtype) {
       t.data<float>()[i] = static_cast<float>(v);
     else if (dtype == DType::i8)
       t.data<int8_t>()[i] = static_cast<int8_t>(v);
+    else if (dtype == DType::bf16)
+      t.data<bfloat16>()[i] = bfloat16(v);
     else
       t.data<int64_t>()[i] = static_cast<int64_t>(v);
   }

@@ -65,7 +65,7 @@ void set_printoptions(const PrintOptions& options) { g_options = options; }
 
 std::string Tensor::str() const {
   if (!defined()) return "tensor(undefined)";
-  const bool is_float = dtype() == DType::f32;
+  const bool is_float = is_floating_point(dtype());
   std::vector<double> values;
   if (is_float) {
     for (float v : to_vector<float>()) values.push_back(v);
@@ -106,7 +106,7 @@ std::string Tensor::str() const {
     printer.print(os, 0, 0, 7);
   }
   if (dim() != 1 || numel() > g_options.threshold || numel() == 0) os << ", shape=" << shape().str();
-  if (!is_float) os << ", dtype=" << (dtype() == DType::i8 ? "int8" : "int64");
+  if (dtype() != DType::f32) os << ", dtype=" << dtype_name(dtype());
   if (grad_fn()) os << ", grad_fn=<" << grad_fn_name() << ">";
   else if (requires_grad()) os << ", requires_grad=True";
   os << ")";

@@ -65,4 +65,14 @@ Tensor contiguous(const Tensor& t, MemoryFormat format) {
   return out;
 }
 
+Tensor cast(const Tensor& t, DType dtype) {
+  if (t.dtype() == dtype) return data_of(t);
+  const MemoryFormat format = t.dim() == 4 && t.suggest_memory_format() == MemoryFormat::channels_last
+                                  ? MemoryFormat::channels_last
+                                  : MemoryFormat::contiguous;
+  Tensor out = Tensor::empty(t.shape(), dtype, format);
+  copy_strided(out, t);
+  return out;
+}
+
 }  // namespace cnn::raw

@@ -19,5 +19,7 @@ Tensor transpose(const Tensor& t, int64_t d0, int64_t d1);
 Tensor expand(const Tensor& t, const Shape& shape, const char* op = "expand");
 /// t laid out as `format` (contiguous or channels_last), copied only when it is not already.
 Tensor contiguous(const Tensor& t, MemoryFormat format = MemoryFormat::contiguous);
+/// t's values as `dtype` (t itself when it has that dtype), in t's memory format (channels-last stays so).
+Tensor cast(const Tensor& t, DType dtype);
 
 }  // namespace cnn::raw

@@ -13,8 +13,25 @@
 
 namespace cnn {
 
-const char* dtype_name(DType t) { return t == DType::f32 ? "float32" : t == DType::i64 ? "int64" : "int8"; }
-size_t dtype_size(DType t) { return t == DType::f32 ? 4 : t == DType::i64 ? 8 : 1; }
+const char* dtype_name(DType t) {
+  switch (t) {
+    case DType::f32: return "float32";
+    case DType::i64: return "int64";
+    case DType::i8: return "int8";
+    case DType::bf16: return "bfloat16";
+  }
+  return "unknown";
+}
+size_t dtype_size(DType t) {
+  switch (t) {
+    case DType::f32: return 4;
+    case DType::i64: return 8;
+    case DType::i8: return 1;
+    case DType::bf16: return 2;
+  }
+  return 0;
+}
+bool is_floating_point(DType t) { return t == DType::f32 || t == DType::bf16; }
 
 namespace {
 // Note [Activation memory] (docs/design.md): keep freed activation blocks mapped instead of returning them to the
@@ -66,6 +83,7 @@ double Tensor::item() const {
   CNN_CHECK(numel() == 1, "item: expected a tensor with one element, got shape {}", shape());
   if (dtype() == DType::f32) return static_cast<double>(*data<float>());
   if (dtype() == DType::i8) return static_cast<double>(*data<int8_t>());
+  if (dtype() == DType::bf16) return static_cast<double>(static_cast<float>(*data<bfloat16>()));
   return static_cast<double>(*data<int64_t>());
 }
 

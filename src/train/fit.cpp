@@ -200,7 +200,8 @@ FitResult fit(Module& model, DataLoader& train, DataLoader& val, Optimizer& opti
                             .on_step = on_step,
                             .step_scheduler = o.scheduler_per_step ? o.scheduler : nullptr,
                             .clip_grad = o.clip_grad,
-                            .label_smoothing = o.label_smoothing});
+                            .label_smoothing = o.label_smoothing,
+                            .amp = o.amp});
     } catch (const NonFiniteLossError& e) {
       const std::string kept =
           files && o.checkpoints && epoch > 0
@@ -209,7 +210,7 @@ FitResult fit(Module& model, DataLoader& train, DataLoader& val, Optimizer& opti
       throw NonFiniteLossError(
           fmt::format("{}; {}\nHINT: lower --lr, or clip gradients with --clip-grad", e.what(), kept), e.epoch, e.step);
     }
-    const EvalResult te = evaluate(model, val);
+    const EvalResult te = evaluate(model, val, -1, o.amp);
     if (o.scheduler != nullptr && !o.scheduler_per_step) {
       if (o.scheduler->needs_metric())
         dynamic_cast<ReduceLROnPlateau&>(*o.scheduler).step(monitor.value(te));
@@ -217,7 +218,7 @@ FitResult fit(Module& model, DataLoader& train, DataLoader& val, Optimizer& opti
         o.scheduler->step();
     }
     run.history.push_back({epoch + 1, tr.loss, tr.accuracy, te.loss, te.accuracy, tr.seconds,
-                           tr.seconds > 0 ? double(tr.samples) / tr.seconds : 0.0, te.seconds, te.top5, lr});
+                           tr.seconds > 0 ? double(tr.samples) / tr.seconds : 0.0, te.seconds, te.top5, lr, peak_rss_mb()});
     run.epoch = epoch + 1;
     const bool improved = monitor.improved(monitor.value(te), run.best_value);
     if (improved) {

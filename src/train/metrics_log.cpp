@@ -20,7 +20,8 @@ nlohmann::ordered_json to_json(const EpochMetrics& m) {
           {"lr", m.lr},
           {"seconds", m.seconds},
           {"images_per_second", m.images_per_second},
-          {"eval_seconds", m.eval_seconds}};
+          {"eval_seconds", m.eval_seconds},
+          {"peak_rss_mb", m.peak_rss_mb}};
 }
 
 EpochMetrics epoch_from_json(const nlohmann::ordered_json& j) {
@@ -35,6 +36,7 @@ EpochMetrics epoch_from_json(const nlohmann::ordered_json& j) {
   m.seconds = j.at("seconds").get<double>();
   m.images_per_second = j.at("images_per_second").get<double>();
   m.eval_seconds = j.value("eval_seconds", 0.0);
+  m.peak_rss_mb = j.value("peak_rss_mb", 0.0);
   return m;
 }
 

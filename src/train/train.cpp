@@ -5,6 +5,8 @@
 #include <cnn/optim_utils.h>
 #include <cnn/train.h>
 
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cmath>
 
@@ -46,9 +48,13 @@ EvalResult train_one_epoch(Module& model, DataLoader& loader, Optimizer& optimiz
     if (step == steps) break;
     const double lr = optimizer.lr(0);
     optimizer.zero_grad();
-    Tensor logits = model(batch.images);
-    check_logits(logits, batch);
-    Tensor loss = cross_entropy(logits, batch.labels, {.label_smoothing = options.label_smoothing});
+    Tensor logits, loss;
+    {
+      const AutocastGuard autocast(DType::bf16, options.amp == Amp::bf16);
+      logits = model(batch.images);
+      check_logits(logits, batch);
+      loss = cross_entropy(logits, batch.labels, {.label_smoothing = options.label_smoothing});
+    }
     const double loss_value = loss.item();
     if (!std::isfinite(loss_value)) {
       const char* value = std::isnan(loss_value) ? "nan" : (loss_value > 0 ? "inf" : "-inf");
@@ -73,13 +79,14 @@ EvalResult train_one_epoch(Module& model, DataLoader& loader, Optimizer& optimiz
   return result_of(std::move(metrics), seconds_since(start));
 }
 
-EvalResult evaluate(Module& model, DataLoader& loader, int64_t max_batches) {
+EvalResult evaluate(Module& model, DataLoader& loader, int64_t max_batches, Amp amp) {
   CNN_CHECK(loader.dataset().size() > 0,
             "evaluate: the split to evaluate holds no images\nHINT: check the data folder; an empty split gives no "
             "accuracy");
   const bool was_training = model.is_training();
   model.eval();
   NoGradGuard no_grad;
+  const AutocastGuard autocast(DType::bf16, amp == Amp::bf16);
   const auto start = Clock::now();
   ClassificationMetrics metrics;
   int64_t batches = 0;
@@ -96,6 +103,12 @@ EvalResult evaluate(Module& model, DataLoader& loader, int64_t max_batches) {
   }
   model.train(was_training);
   return result_of(std::move(metrics), seconds_since(start));
+}
+
+double peak_rss_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
 }
 
 }  // namespace cnn

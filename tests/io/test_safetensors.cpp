@@ -118,8 +118,9 @@ TEST_F(Safetensors, ConvertsOtherDtypes) {
   const StateDict state = load_safetensors(fixture_file("dtypes.safetensors"));
   for (const char* name : {"f16", "bf16", "f64", "i32", "i16", "i8", "u8", "flags", "scalar"}) {
     const Tensor expected = test::fixture("safetensors", "dtypes", name);
-    // I8 loads as int8 (quantised weights); the fixture stores every integer as int64.
-    EXPECT_EQ(state[name].dtype(), std::string(name) == "i8" ? DType::i8 : expected.dtype()) << name;
+    // I8 loads as int8 (quantised weights), BF16 as bfloat16; the fixture stores every integer as int64.
+    const std::string n = name;
+    EXPECT_EQ(state[name].dtype(), n == "i8" ? DType::i8 : n == "bf16" ? DType::bf16 : expected.dtype()) << name;
     EXPECT_ALLCLOSE(state[name].to(DType::f32), expected.to(DType::f32), 1e-7, 0);
   }
 }

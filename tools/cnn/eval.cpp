@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "flag_limits.h"
 #include "run_source.h"
+#include "train_args.h"
 
 namespace cnn::cli {
 
@@ -21,7 +22,7 @@ namespace {
 
 struct EvalArgs {
   RunSource source;
-  std::string split = "test", backend;
+  std::string split = "test", backend, amp = "none";
   int64_t batch_size = 256, workers = 2, max_classes_shown = 20;
   int threads = 0;
 };
@@ -40,7 +41,7 @@ void run_eval(const EvalArgs& a) {
             "weights were trained on",
             classifier_outputs(*model), spec.dataset, classes);
   DataLoader loader(data.test, {.batch_size = a.batch_size, .seed = 0, .num_workers = a.workers});
-  const EvalResult r = evaluate(*model, loader);
+  const EvalResult r = evaluate(*model, loader, -1, parse_amp(a.amp));
 
   fmt::print("cnn eval: {} with {} on {} {} ({} images, {} classes)\n", spec.model, resolve_weights(a.source, spec),
              spec.dataset, a.split, r.samples, classes);
@@ -85,6 +86,7 @@ void add_eval_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--threads", a->threads, "CPU threads (0: all cores)")->check(threads_check());
   cmd->add_option("--backend", a->backend, "Kernels: onednn or ref")->check(CLI::IsMember(available_backends()));
+  add_amp_flag(cmd, a->amp);
   cmd->callback([a] { run_eval(*a); });
 }
 

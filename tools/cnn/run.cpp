@@ -1,6 +1,7 @@
 // `cnn run [RUN]`: one eval-mode forward pass of a run's model, or of a zoo model with weights from a safetensors
 // file (e.g. a PyTorch state_dict), on the tensor stored under "input"; the result goes under "output".
 #include <cnn/analysis.h>
+#include <cnn/autocast.h>
 #include <cnn/autograd.h>
 #include <cnn/backend.h>
 #include <cnn/fuse.h>
@@ -15,13 +16,14 @@
 
 #include "commands.h"
 #include "flag_limits.h"
+#include "train_args.h"
 
 namespace cnn::cli {
 
 namespace {
 
 struct RunArgs {
-  std::string run, model, weights, input, output, backend;
+  std::string run, model, weights, input, output, backend, amp = "none";
   std::vector<std::string> model_kwargs;
   int64_t num_classes = 0, in_chans = 0;
   double width_mult = 0;
@@ -91,6 +93,7 @@ void run(const RunArgs& a) {
   const int64_t parameters = model->num_parameters();  // as trained (folding adds conv biases)
   fuse_conv_bn(*model, x.shape());  // inference: batch norms folded into their convolutions
   NoGradGuard no_grad;
+  const AutocastGuard autocast(DType::bf16, parse_amp(a.amp) == Amp::bf16);
   const auto start = std::chrono::steady_clock::now();
   const Tensor y = (*model)(x);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -124,6 +127,7 @@ void add_run_command(CLI::App& app) {
   cmd->add_flag("--cifar-stem", a->cifar_stem, "ResNets: 3x3 stride-1 stem without max-pool");
   cmd->add_option("--backend", a->backend, "Kernels: onednn or ref (default: $CNN_BACKEND or onednn)");
   cmd->add_option("--threads", a->threads, "Threads (default: all cores)")->check(threads_check(false));
+  add_amp_flag(cmd, a->amp);
   cmd->callback([a] { run(*a); });
 }
 

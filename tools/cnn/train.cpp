@@ -102,7 +102,8 @@ std::string fresh_output(const std::string& output, bool overwrite) {
 // Settings that may change on --resume without changing what is trained (and --epochs, which extends the run).
 bool free_on_resume(const std::string& key) {
   static const std::set<std::string> keys{"epochs", "output",      "resume", "quiet",     "log_interval", "threads",
-                                          "workers", "no_report", "force",  "overwrite", "backend",      "config"};
+                                          "workers", "no_report", "force",  "overwrite", "backend",      "config",
+                                          "amp"};
   return keys.count(key) > 0;
 }
 
@@ -205,10 +206,14 @@ void run_train(TrainArgs a, const TrainSetup& setup) {
   const std::string warmup =
       a.warmup_epochs > 0 ? fmt::format(" after {} warm-up epoch{}", a.warmup_epochs, a.warmup_epochs == 1 ? "" : "s")
                           : "";
+  const Amp amp = parse_amp(a.amp);
+  const std::string precision =
+      amp == Amp::none ? "" : backend().supports_bf16() ? fmt::format(" ({}), bf16 mixed precision", cpu_isa_name())
+                                                        : " (no native bf16 on this CPU: float32)";
   fmt::print(
-      "  backend {}, {} threads, {} workers; {} lr {}{}, weight decay {}, schedule {}{}; batch {}, {} epoch{}, "
+      "  backend {}{}, {} threads, {} workers; {} lr {}{}, weight decay {}, schedule {}{}; batch {}, {} epoch{}, "
       "seed {}\n",
-      backend().name(), get_num_threads(), a.workers, a.opt, a.resolved_lr(), momentum, a.weight_decay, a.sched, warmup,
+      backend().name(), precision, get_num_threads(), a.workers, a.opt, a.resolved_lr(), momentum, a.weight_decay, a.sched, warmup,
       a.batch_size, a.epochs, a.epochs == 1 ? "" : "s", a.seed);
   if (!a.resume.empty()) fmt::print("  resuming from {}\n", resolve_checkpoint_path(a.resume));
   std::fflush(stdout);
@@ -236,6 +241,7 @@ void run_train(TrainArgs a, const TrainSetup& setup) {
                                 .scheduler_per_step = schedule.per_step,
                                 .clip_grad = a.clip_grad.value_or(0.0),
                                 .label_smoothing = a.smoothing,
+                                .amp = amp,
                                 .monitor = a.eval_metric,
                                 .early_stopping = {.patience = a.early_stop},
                                 .resume = a.resume});
@@ -244,7 +250,7 @@ void run_train(TrainArgs a, const TrainSetup& setup) {
                a.eval_metric, a.early_stop, result.best_epoch, result.best_value);
   if (data.val) {
     DataLoader test_loader(data.test, loader_options);
-    print_eval("test", evaluate(*model, test_loader));
+    print_eval("test", evaluate(*model, test_loader, -1, amp));
   }
   fmt::print(
       "saved {0}/metrics.json, {0}/model.safetensors, {0}/last.ckpt, {0}/best.ckpt (epoch {1}) and "

@@ -24,6 +24,14 @@ RunSpec run_spec(const TrainArgs& a) {
 
 double TrainArgs::resolved_lr() const { return lr.value_or(opt == "sgd" || opt == "rmsprop" ? 0.01 : 0.001); }
 
+void add_amp_flag(CLI::App* cmd, std::string& amp) {
+  cmd->add_option("--amp", amp,
+                  "Mixed precision: none (float32) or bf16 (convolutions and linear layers in bfloat16 with float32 "
+                  "accumulation, as torch.autocast; float32 on a CPU without bf16 instructions)")
+      ->check(CLI::IsMember({"none", "bf16"}))
+      ->capture_default_str();
+}
+
 void add_train_flags(CLI::App* cmd, TrainArgs& a) {
   const auto positive_int = number_check("positive integer");
   const auto positive = number_check("positive number");
@@ -138,6 +146,7 @@ void add_train_flags(CLI::App* cmd, TrainArgs& a) {
       ->check(threads_check());
   cmd->add_option("--backend", a.backend, "Kernels: onednn or ref (default: $CNN_BACKEND, else onednn)")
       ->check(CLI::IsMember(available_backends()));
+  add_amp_flag(cmd, a.amp);
   cmd->add_option("--output", a.output,
                   "Output folder: metrics.json, model.safetensors, last.ckpt, best.ckpt, config.json (default: "
                   "runs/MODEL-DATASET, or the --resume folder)");
@@ -193,6 +202,7 @@ nlohmann::ordered_json resolved_config(const TrainArgs& a) {
           {"seed", a.seed},
           {"threads", a.threads},
           {"backend", a.backend},
+          {"amp", a.amp},
           {"output", a.output},
           {"log_interval", a.log_interval},
           {"quiet", a.quiet},

@@ -47,6 +47,7 @@ struct TrainArgs {
   uint64_t seed = 42;
   int threads = 0;
   std::string backend;
+  std::string amp = "none";  // none or bf16 (autocast; see autocast.h)
   std::string output;
   std::string resume;
   std::string config;
@@ -62,6 +63,9 @@ struct TrainArgs {
 
 /// The model and data settings as a run spec (what config.json gives back to eval, viz, report and features).
 RunSpec run_spec(const TrainArgs& args);
+
+/// Registers --amp (none or bf16) on cmd, bound to amp: train, finetune, eval and run share it.
+void add_amp_flag(CLI::App* cmd, std::string& amp);
 
 /// Registers every flag of `cnn train` on cmd, bound to args.
 void add_train_flags(CLI::App* cmd, TrainArgs& args);

@@ -2,6 +2,7 @@
 // Not a kernel: the op families live in onednn_{conv,pool,norm,eltwise,linear,softmax}.cpp.
 #include "backend/onednn/onednn_context.h"
 
+#include <cnn/autocast.h>
 #include <omp.h>
 
 #include <cstdlib>
@@ -174,5 +175,8 @@ std::unique_ptr<Backend> make_onednn_backend() {
 // Primitives are built for a thread count (oneDNN partitions work at creation), so a change drops them all;
 // the cache keys also carry the count, in case OpenMP's setting is changed behind our back.
 void onednn_set_num_threads(int) { onednn::cache().clear(); }
+
+// oneDNN 2.6 also runs bf16 on avx512_core by emulation, slower than f32: autocast there would only lose.
+bool OneDnnBackend::supports_bf16() const { return cpu_has_native_bf16(); }
 
 }  // namespace cnn

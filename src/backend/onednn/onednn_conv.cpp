@@ -1,6 +1,8 @@
 // oneDNN convolution: forward (+bias), backward data, backward weights (+bias). Activations and their
 // gradients are channels-last (NHWC); weights stay OIHW for the user and are reordered into the layout
 // oneDNN picks (`any`) on every call, which costs little next to the convolution (see bench/README.md).
+// Under autocast the operands (x and w, dy and w, x and dy) arrive as bf16 and run on the CPU's bf16 kernels
+// (AMX or avx512_bf16); results and bias stay f32.
 #include <cnn/window_size.h>
 
 #include "backend/onednn/onednn_backend.h"
@@ -17,13 +19,17 @@ namespace {
 
 struct Geometry {
   memory::dims src, weights, dst, strides, dilates, pad_l, pad_r;
+  dt operand;  // of src, weights and diff_dst: f32, or bf16 under autocast
   bool grouped;
   bool small;  // few enough multiply-adds to run on one thread
   std::string key;
 };
 
-Geometry geometry(const Shape& x, const Shape& w, const ConvParams& p) {
+dt data_type(DType t) { return t == DType::bf16 ? dt::bf16 : dt::f32; }
+
+Geometry geometry(const Shape& x, const Shape& w, const ConvParams& p, DType operand) {
   Geometry g;
+  g.operand = data_type(operand);
   const int64_t N = x[0], C = x[1], H = x[2], W = x[3], K = w[0], R = w[2], S = w[3];
   const int64_t P = window_output_size(H, R, p.stride_h, p.pad_top, p.pad_bottom, p.dilation_h);
   const int64_t Q = window_output_size(W, S, p.stride_w, p.pad_left, p.pad_right, p.dilation_w);
@@ -36,15 +42,17 @@ Geometry geometry(const Shape& x, const Shape& w, const ConvParams& p) {
   g.dilates = {p.dilation_h - 1, p.dilation_w - 1};
   g.pad_l = {p.pad_top, p.pad_left};
   g.pad_r = {p.pad_bottom, p.pad_right};
-  g.key = fmt::format("{}|{}|s{}x{}|p{},{},{},{}|d{}x{}|g{}", g.src, g.weights, p.stride_h, p.stride_w, p.pad_top,
-                      p.pad_left, p.pad_bottom, p.pad_right, p.dilation_h, p.dilation_w, p.groups);
+  g.key = fmt::format("{}|{}|s{}x{}|p{},{},{},{}|d{}x{}|g{}|{}", g.src, g.weights, p.stride_h, p.stride_w, p.pad_top,
+                      p.pad_left, p.pad_bottom, p.pad_right, p.dilation_h, p.dilation_w, p.groups,
+                      dtype_name(operand));
   return g;
 }
 
-memory::desc act(const memory::dims& d) { return memory::desc(d, dt::f32, tag::nhwc); }
-memory::desc any(const memory::dims& d) { return memory::desc(d, dt::f32, tag::any); }
-memory::desc user_weights(const Geometry& g) {
-  return memory::desc(g.weights, dt::f32, g.grouped ? tag::goihw : tag::oihw);
+memory::desc act(const memory::dims& d, dt type = dt::f32) { return memory::desc(d, type, tag::nhwc); }
+memory::desc any(const memory::dims& d, dt type = dt::f32) { return memory::desc(d, type, tag::any); }
+// The user's OIHW weights in `type` (the operand type, or f32 for weight gradients).
+memory::desc user_weights(const Geometry& g, dt type) {
+  return memory::desc(g.weights, type, g.grouped ? tag::goihw : tag::oihw);
 }
 
 struct Forward {
@@ -56,10 +64,11 @@ struct Forward {
 std::shared_ptr<const Forward> forward_entry(const Geometry& g, bool with_bias) {
   return cache().get<Forward>(fmt::format("conv_fwd|{}|b{}", g.key, with_bias), [&] {
     const memory::desc bias = with_bias ? memory::desc({g.dst[1]}, dt::f32, tag::x) : memory::desc();
-    dnnl::convolution_forward::desc d(prop_kind::forward_training, algorithm::convolution_direct, act(g.src),
-                                      any(g.weights), bias, act(g.dst), g.strides, g.dilates, g.pad_l, g.pad_r);
+    dnnl::convolution_forward::desc d(prop_kind::forward_training, algorithm::convolution_direct,
+                                      act(g.src, g.operand), any(g.weights, g.operand), bias, act(g.dst), g.strides,
+                                      g.dilates, g.pad_l, g.pad_r);
     dnnl::convolution_forward::primitive_desc pd(d, scratchpad_attr(), engine());
-    return Forward{pd, dnnl::convolution_forward(pd), Reorder(user_weights(g), pd.weights_desc())};
+    return Forward{pd, dnnl::convolution_forward(pd), Reorder(user_weights(g, g.operand), pd.weights_desc())};
   });
 }
 
@@ -80,14 +89,14 @@ struct BackwardWeights {
 // x [N, C, H, W], w [K, C/groups, R, S], b [K] or undefined -> y [N, K, P, Q] channels-last.
 Tensor OneDnnBackend::conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const ConvParams& p) {
   if (x.numel() == 0 || w.numel() == 0) return RefBackend::conv2d_forward(x, w, b, p);
-  const Geometry g = geometry(x.shape(), w.shape(), p);
+  const Geometry g = geometry(x.shape(), w.shape(), p, x.dtype());
   const SerialScope serial(g.small);
   auto e = forward_entry(g, b.defined());
   const Tensor ws = raw::contiguous(w);
   Tensor y = empty_as(Shape(g.dst), tag::nhwc);
   Bindings args;
   args.add(DNNL_ARG_SRC, e->pd.src_desc(), raw::contiguous(x, MemoryFormat::channels_last))
-      .add(DNNL_ARG_WEIGHTS, e->weights.apply(wrap(user_weights(g), ws)))
+      .add(DNNL_ARG_WEIGHTS, e->weights.apply(wrap(user_weights(g, g.operand), ws)))
       .add(DNNL_ARG_DST, e->pd.dst_desc(), y);
   if (b.defined()) args.add(DNNL_ARG_BIAS, e->pd.bias_desc(), raw::contiguous(b));
   args.run(e->prim);
@@ -98,19 +107,20 @@ Tensor OneDnnBackend::conv2d_forward(const Tensor& x, const Tensor& w, const Ten
 Tensor OneDnnBackend::conv2d_backward_data(const Tensor& dy, const Tensor& w, const Shape& x_shape,
                                            const ConvParams& p) {
   if (dy.numel() == 0 || w.numel() == 0) return RefBackend::conv2d_backward_data(dy, w, x_shape, p);
-  const Geometry g = geometry(x_shape, w.shape(), p);
+  const Geometry g = geometry(x_shape, w.shape(), p, dy.dtype());
   const SerialScope serial(g.small);
   auto e = cache().get<BackwardData>("conv_bwd_data|" + g.key, [&] {
-    dnnl::convolution_backward_data::desc d(algorithm::convolution_direct, act(g.src), any(g.weights), act(g.dst),
-                                            g.strides, g.dilates, g.pad_l, g.pad_r);
+    dnnl::convolution_backward_data::desc d(algorithm::convolution_direct, act(g.src), any(g.weights, g.operand),
+                                            act(g.dst, g.operand), g.strides, g.dilates, g.pad_l, g.pad_r);
     dnnl::convolution_backward_data::primitive_desc pd(d, scratchpad_attr(), engine(), forward_entry(g, false)->pd);
-    return BackwardData{pd, dnnl::convolution_backward_data(pd), Reorder(user_weights(g), pd.weights_desc())};
+    return BackwardData{pd, dnnl::convolution_backward_data(pd),
+                        Reorder(user_weights(g, g.operand), pd.weights_desc())};
   });
   const Tensor ws = raw::contiguous(w);
   Tensor dx = empty_as(x_shape, tag::nhwc);
   Bindings()
       .add(DNNL_ARG_DIFF_DST, e->pd.diff_dst_desc(), raw::contiguous(dy, MemoryFormat::channels_last))
-      .add(DNNL_ARG_WEIGHTS, e->weights.apply(wrap(user_weights(g), ws)))
+      .add(DNNL_ARG_WEIGHTS, e->weights.apply(wrap(user_weights(g, g.operand), ws)))
       .add(DNNL_ARG_DIFF_SRC, e->pd.diff_src_desc(), dx)
       .run(e->prim);
   return dx;
@@ -121,18 +131,18 @@ std::pair<Tensor, Tensor> OneDnnBackend::conv2d_backward_weights(const Tensor& d
                                                                  const Shape& w_shape, bool with_bias,
                                                                  const ConvParams& p) {
   if (dy.numel() == 0 || x.numel() == 0) return RefBackend::conv2d_backward_weights(dy, x, w_shape, with_bias, p);
-  const Geometry g = geometry(x.shape(), w_shape, p);
+  const Geometry g = geometry(x.shape(), w_shape, p, x.dtype());
   const SerialScope serial(g.small);
   auto e = cache().get<BackwardWeights>(fmt::format("conv_bwd_weights|{}|b{}", g.key, with_bias), [&] {
     const memory::desc bias = with_bias ? memory::desc({g.dst[1]}, dt::f32, tag::x) : memory::desc();
-    dnnl::convolution_backward_weights::desc d(algorithm::convolution_direct, act(g.src), any(g.weights), bias,
-                                               act(g.dst), g.strides, g.dilates, g.pad_l, g.pad_r);
+    dnnl::convolution_backward_weights::desc d(algorithm::convolution_direct, act(g.src, g.operand), any(g.weights),
+                                               bias, act(g.dst, g.operand), g.strides, g.dilates, g.pad_l, g.pad_r);
     dnnl::convolution_backward_weights::primitive_desc pd(d, scratchpad_attr(), engine(), forward_entry(g, with_bias)->pd);
     return BackwardWeights{pd, dnnl::convolution_backward_weights(pd),
-                           Reorder(pd.diff_weights_desc(), user_weights(g))};
+                           Reorder(pd.diff_weights_desc(), user_weights(g, dt::f32))};
   });
   Tensor dw = Tensor::empty(w_shape);
-  const memory dw_user = wrap(user_weights(g), dw);
+  const memory dw_user = wrap(user_weights(g, dt::f32), dw);
   const memory dw_mem = e->weights.prim ? scratch(e->pd.diff_weights_desc()) : dw_user;
   Bindings args;
   args.add(DNNL_ARG_SRC, e->pd.src_desc(), raw::contiguous(x, MemoryFormat::channels_last))

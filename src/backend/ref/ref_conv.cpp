@@ -64,7 +64,8 @@ void col2im(const float* col, float* x, const ConvDims& d, const ConvParams& p) 
         }
 }
 
-Tensor dense(const Tensor& t) { return raw::contiguous(t); }
+// Row-major f32: bf16 operands (autocast) widen exactly, so the f32 loops compute bf16 products accumulated in f32.
+Tensor dense(const Tensor& t) { return raw::contiguous(raw::cast(t, DType::f32)); }
 
 }  // namespace
 

@@ -17,7 +17,7 @@ Shape deconv_output_shape(const Shape& x, const Shape& w, const ConvParams& p) {
 
 // db[c] = sum of dy[:, c] over the batch and both spatial dimensions.
 Tensor bias_gradient(const Tensor& dy) {
-  const Tensor dyc = raw::contiguous(dy);
+  const Tensor dyc = raw::contiguous(raw::cast(dy, DType::f32));
   const int64_t N = dy.size(0), C = dy.size(1), L = dy.size(2) * dy.size(3);
   Tensor db = zeros({C});
   const float* DY = dyc.data<float>();
