@@ -15,7 +15,11 @@ Tensor eltwise(const char* op, const char* node, const Tensor& x, EltwiseParams 
   CNN_CHECK(x.dtype() == DType::f32, "{}: expected a float32 tensor, got {} of shape {}", op, dtype_name(x.dtype()),
             x.shape());
   Tensor y = backend().eltwise_forward(x, p);
-  y = record(node, y, {x}, [x = x.detach(), y = y.detach(), p](const Tensor& dy, const NeedsGrad&) {
+  // ReLU (and leaky ReLU with a non-negative slope) keeps only its output for backward: y > 0 exactly where x > 0,
+  // so y stands in for x in the derivative and the input's memory is freed as soon as nothing else holds it.
+  const bool output_only = p.kind == EltwiseKind::relu && p.alpha >= 0.0f;
+  const Tensor saved_x = output_only ? y.detach() : x.detach();
+  y = record(node, y, {x}, [x = saved_x, y = y.detach(), p](const Tensor& dy, const NeedsGrad&) {
     return std::vector<Tensor>{backend().eltwise_backward(dy, x, y, p)};
   });
   return trace_attributes(y, {.floats = {{"alpha", p.alpha}, {"beta", p.beta}}});
