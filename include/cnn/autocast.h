@@ -5,6 +5,7 @@
 // See docs/design.md, Note [Autocast].
 #pragma once
 
+#include <cnn/backend.h>
 #include <cnn/tensor.h>
 
 #include <string>
@@ -32,11 +33,7 @@ bool is_autocast_enabled();
 /// The dtype autocast lowers to (bf16, the only one).
 DType autocast_dtype();
 
-/// Whether this CPU has bfloat16 instructions (avx512_bf16 or AMX-BF16), read at run time through oneDNN
-/// (DNNL_MAX_CPU_ISA lowers it, as for oneDNN itself).
-bool cpu_has_native_bf16();
-/// The instruction set oneDNN dispatches to on this CPU ("avx512_core_amx", "avx512_core_bf16", "avx2", ...).
-std::string cpu_isa_name();
+/// cpu_has_native_bf16() and cpu_isa_name() are in backend.h.
 
 /// The `--amp` flag's values: "none" (float32) or "bf16".
 enum class Amp { none, bf16 };

@@ -64,6 +64,12 @@ struct ResamplingParams {
   double scale_h = 0.0, scale_w = 0.0;
 };
 
+/// Whether this CPU has bfloat16 instructions (avx512_bf16 or AMX-BF16), read at run time through oneDNN
+/// (DNNL_MAX_CPU_ISA lowers it, as for oneDNN itself).
+bool cpu_has_native_bf16();
+/// The instruction set oneDNN dispatches to on this CPU ("avx512_core_amx", "avx512_core_bf16", "avx2", ...).
+std::string cpu_isa_name();
+
 enum class BinaryKind { add, sub, mul, div, max, min };
 enum class ReduceKind { sum, mean, max, min };
 

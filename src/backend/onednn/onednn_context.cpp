@@ -2,7 +2,6 @@
 // Not a kernel: the op families live in onednn_{conv,pool,norm,eltwise,linear,softmax}.cpp.
 #include "backend/onednn/onednn_context.h"
 
-#include <cnn/autocast.h>
 #include <omp.h>
 
 #include <cstdlib>
@@ -175,6 +174,27 @@ std::unique_ptr<Backend> make_onednn_backend() {
 // Primitives are built for a thread count (oneDNN partitions work at creation), so a change drops them all;
 // the cache keys also carry the count, in case OpenMP's setting is changed behind our back.
 void onednn_set_num_threads(int) { onednn::cache().clear(); }
+
+bool cpu_has_native_bf16() {
+  const dnnl::cpu_isa isa = dnnl::get_effective_cpu_isa();
+  return isa == dnnl::cpu_isa::avx512_core_bf16 || isa == dnnl::cpu_isa::avx512_core_amx;
+}
+
+std::string cpu_isa_name() {
+  switch (dnnl::get_effective_cpu_isa()) {
+    case dnnl::cpu_isa::sse41: return "sse41";
+    case dnnl::cpu_isa::avx: return "avx";
+    case dnnl::cpu_isa::avx2: return "avx2";
+    case dnnl::cpu_isa::avx2_vnni: return "avx2_vnni";
+    case dnnl::cpu_isa::avx512_mic: return "avx512_mic";
+    case dnnl::cpu_isa::avx512_mic_4ops: return "avx512_mic_4ops";
+    case dnnl::cpu_isa::avx512_core: return "avx512_core";
+    case dnnl::cpu_isa::avx512_core_vnni: return "avx512_core_vnni";
+    case dnnl::cpu_isa::avx512_core_bf16: return "avx512_core_bf16";
+    case dnnl::cpu_isa::avx512_core_amx: return "avx512_core_amx";
+    default: return "generic";
+  }
+}
 
 // oneDNN 2.6 also runs bf16 on avx512_core by emulation, slower than f32: autocast there would only lose.
 bool OneDnnBackend::supports_bf16() const { return cpu_has_native_bf16(); }
