@@ -35,8 +35,11 @@ fi
 
 echo "building bench_models in $build_dir ..." >&2
 mkdir -p "$build_dir"
-if ! { cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DCNN_BUILD_TESTS=OFF -DCNN_BUILD_BENCH=ON &&
-       cmake --build "$build_dir" --target bench_models -j "$(nproc)"; } >"$build_dir/bench-build.log" 2>&1; then
+# A tree configured before (build/test, say, which builds bench/ too) is reused as it is.
+configure=(cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DCNN_BUILD_TESTS=OFF -DCNN_BUILD_BENCH=ON)
+[[ -f "$build_dir/CMakeCache.txt" ]] && configure=(true)
+if ! { "${configure[@]}" && cmake --build "$build_dir" --target bench_models -j "$(nproc)"; } \
+     >"$build_dir/bench-build.log" 2>&1; then
   tail -n 30 "$build_dir/bench-build.log" >&2
   echo "run.sh: the build failed (full log: $build_dir/bench-build.log)" >&2
   exit 1

@@ -70,6 +70,15 @@ bool cpu_has_native_bf16();
 /// The instruction set oneDNN dispatches to on this CPU ("avx512_core_amx", "avx512_core_bf16", "avx2", ...).
 std::string cpu_isa_name();
 
+/// What a backend did since its counters were last reset: the figures the benchmark and the layout tests read
+/// (a training step of a channels-last model should copy no activation and create no primitive once warm).
+struct BackendCounters {
+  int64_t primitives_created = 0;   // primitive cache misses: kernels built (oneDNN JIT)
+  int64_t primitives_reused = 0;    // primitive cache hits
+  int64_t activation_reorders = 0;  // activations or their gradients copied into another memory format
+  int64_t weight_reorders = 0;      // weights (or weight gradients) reordered to or from a kernel's layout
+};
+
 enum class BinaryKind { add, sub, mul, div, max, min };
 enum class ReduceKind { sum, mean, max, min };
 
@@ -81,6 +90,9 @@ class Backend {
   /// autocast.h). Those methods then take x/w (forward), dy/w (backward data) and dy/x (backward weights) as
   /// bf16 or all f32, accumulate in f32, and return f32. The reference computes bf16 exactly by widening.
   virtual bool supports_bf16() const { return true; }
+  /// This backend's counters (all zero for the reference, which has no primitives and no layouts of its own).
+  virtual BackendCounters counters() const { return {}; }
+  virtual void reset_counters() {}
 
   // ---- Convolution ----
   // x [N, C, H, W], w [K, C/groups, R, S], b [K] or undefined -> y [N, K, P, Q].

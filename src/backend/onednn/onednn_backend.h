@@ -11,6 +11,8 @@ class OneDnnBackend : public RefBackend {
  public:
   std::string name() const override { return "onednn"; }
   bool supports_bf16() const override;
+  BackendCounters counters() const override;
+  void reset_counters() override;
 
   // onednn_conv.cpp
   Tensor conv2d_forward(const Tensor& x, const Tensor& w, const Tensor& b, const ConvParams& p) override;

@@ -97,7 +97,13 @@ Tensor as_plain_4d(const Tensor& t, bool prefer_nhwc, tag* layout) {
     return t;
   }
   *layout = prefer_nhwc ? tag::nhwc : tag::nchw;
-  return raw::contiguous(t, prefer_nhwc ? MemoryFormat::channels_last : MemoryFormat::contiguous);
+  return in_format(t, prefer_nhwc ? MemoryFormat::channels_last : MemoryFormat::contiguous);
+}
+
+Tensor in_format(const Tensor& t, MemoryFormat format) {
+  if (t.is_contiguous(format)) return raw::contiguous(t, format);
+  ++counters().activation_reorders;
+  return raw::contiguous(t, format);
 }
 
 Tensor empty_as(const Shape& shape, tag layout) {
@@ -130,6 +136,11 @@ void PrimitiveCache::clear() {
   entries_.clear();
 }
 
+Counters& counters() {
+  static Counters c;
+  return c;
+}
+
 PrimitiveCache& cache() {
   static PrimitiveCache c;
   return c;
@@ -159,6 +170,7 @@ void Reorder::apply(const memory& src, const memory& dst) const {
     std::memcpy(dst.get_data_handle(), src.get_data_handle(), from.get_size());
     return;
   }
+  ++counters().weight_reorders;
   SerialScope serial(small(from));
   execute(*prim, {{DNNL_ARG_FROM, src}, {DNNL_ARG_TO, dst}});
 }
@@ -198,5 +210,16 @@ std::string cpu_isa_name() {
 
 // oneDNN 2.6 also runs bf16 on avx512_core by emulation, slower than f32: autocast there would only lose.
 bool OneDnnBackend::supports_bf16() const { return cpu_has_native_bf16(); }
+
+BackendCounters OneDnnBackend::counters() const {
+  const onednn::Counters& c = onednn::counters();
+  return {c.primitives_created.load(), c.primitives_reused.load(), c.activation_reorders.load(),
+          c.weight_reorders.load()};
+}
+
+void OneDnnBackend::reset_counters() {
+  onednn::Counters& c = onednn::counters();
+  c.primitives_created = c.primitives_reused = c.activation_reorders = c.weight_reorders = 0;
+}
 
 }  // namespace cnn

@@ -5,6 +5,7 @@
 #include <cnn/backend.h>
 #include <fmt/format.h>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <oneapi/dnnl/dnnl.hpp>
@@ -55,6 +56,8 @@ bool is_nhwc(const Tensor& t);
 /// `t` (f32) as a 4-D tensor that is plain NCHW or NHWC, copying when it is neither; `layout` gets its tag.
 /// `prefer_nhwc` decides when the copy is needed or both layouts fit.
 Tensor as_plain_4d(const Tensor& t, bool prefer_nhwc, tag* layout);
+/// `t` dense in `format`: t itself, or a copy, counted as an activation reorder (BackendCounters).
+Tensor in_format(const Tensor& t, MemoryFormat format);
 /// Uninitialised f32 tensor of `shape` laid out as `layout` (nchw or nhwc).
 Tensor empty_as(const Shape& shape, tag layout);
 /// Uninitialised tensor with exactly `like`'s strides (like must be dense).
@@ -79,6 +82,12 @@ class SerialScope {
 /// The cache key prefix every entry shares: the thread count the primitives were created for.
 std::string key_prefix();
 
+/// The process-wide tallies behind OneDnnBackend::counters().
+struct Counters {
+  std::atomic<int64_t> primitives_created{0}, primitives_reused{0}, activation_reorders{0}, weight_reorders{0};
+};
+Counters& counters();
+
 /// Process-wide cache of primitive descriptors and primitives, keyed by a string naming op, shapes,
 /// layouts and parameters. Entries are immutable once built, so sharing them across threads is safe.
 class PrimitiveCache {
@@ -89,8 +98,12 @@ class PrimitiveCache {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       auto it = entries_.find(full);
-      if (it != entries_.end()) return std::static_pointer_cast<const T>(it->second);
+      if (it != entries_.end()) {
+        ++counters().primitives_reused;
+        return std::static_pointer_cast<const T>(it->second);
+      }
     }
+    ++counters().primitives_created;
     auto entry = std::make_shared<const T>(make());
     std::lock_guard<std::mutex> lock(mutex_);
     if (entries_.size() >= kMaxEntries) entries_.clear();

@@ -105,7 +105,7 @@ Tensor OneDnnBackend::conv2d_forward(const Tensor& x, const Tensor& w, const Ten
   const Tensor ws = raw::contiguous(w);
   Tensor y = empty_as(Shape(g.dst), tag::nhwc);
   Bindings args;
-  args.add(DNNL_ARG_SRC, e->pd.src_desc(), raw::contiguous(x, MemoryFormat::channels_last))
+  args.add(DNNL_ARG_SRC, e->pd.src_desc(), in_format(x, MemoryFormat::channels_last))
       .add(DNNL_ARG_WEIGHTS, e->weights.apply(wrap(user_weights(g, g.operand), ws)))
       .add(DNNL_ARG_DST, e->pd.dst_desc(), y);
   if (b.defined()) args.add(DNNL_ARG_BIAS, e->pd.bias_desc(), raw::contiguous(b));
@@ -132,7 +132,7 @@ Tensor OneDnnBackend::conv2d_backward_data(const Tensor& dy_in, const Tensor& w_
   const Tensor ws = raw::contiguous(w);
   Tensor dx = empty_as(x_shape, tag::nhwc);
   Bindings()
-      .add(DNNL_ARG_DIFF_DST, e->pd.diff_dst_desc(), raw::contiguous(dy, MemoryFormat::channels_last))
+      .add(DNNL_ARG_DIFF_DST, e->pd.diff_dst_desc(), in_format(dy, MemoryFormat::channels_last))
       .add(DNNL_ARG_WEIGHTS, e->weights.apply(wrap(user_weights(g, g.operand), ws)))
       .add(DNNL_ARG_DIFF_SRC, e->pd.diff_src_desc(), dx)
       .run(e->prim);
@@ -162,8 +162,8 @@ std::pair<Tensor, Tensor> OneDnnBackend::conv2d_backward_weights(const Tensor& d
   const memory dw_user = wrap(user_weights(g, dt::f32), dw);
   const memory dw_mem = e->weights.prim ? scratch(e->pd.diff_weights_desc()) : dw_user;
   Bindings args;
-  args.add(DNNL_ARG_SRC, e->pd.src_desc(), raw::contiguous(x, MemoryFormat::channels_last))
-      .add(DNNL_ARG_DIFF_DST, e->pd.diff_dst_desc(), raw::contiguous(dy, MemoryFormat::channels_last))
+  args.add(DNNL_ARG_SRC, e->pd.src_desc(), in_format(x, MemoryFormat::channels_last))
+      .add(DNNL_ARG_DIFF_DST, e->pd.diff_dst_desc(), in_format(dy, MemoryFormat::channels_last))
       .add(DNNL_ARG_DIFF_WEIGHTS, dw_mem);
   Tensor db;
   if (with_bias) {

@@ -116,7 +116,7 @@ Tensor OneDnnBackend::conv2d_int8_forward(const Tensor& xq, const Tensor& wq, co
   Tensor y = empty_as(Shape(dst), tag::nhwc);
   const Tensor ws = raw::contiguous(wq);  // alive until the weights are reordered (or used as they are)
   Bindings args;
-  args.add(DNNL_ARG_SRC, e->pd.src_desc(), raw::contiguous(xq, MemoryFormat::channels_last))
+  args.add(DNNL_ARG_SRC, e->pd.src_desc(), in_format(xq, MemoryFormat::channels_last))
       .add(DNNL_ARG_WEIGHTS, e->weights.apply(wrap(user_w, ws)))
       .add(DNNL_ARG_DST, e->pd.dst_desc(), y);
   if (b.defined()) args.add(DNNL_ARG_BIAS, e->pd.bias_desc(), unscaled_bias(b, sc));

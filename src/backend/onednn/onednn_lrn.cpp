@@ -36,7 +36,7 @@ Plain plain(const Tensor& x) {
 
 // `t` (of x's shape) in the plain layout of `like`.
 Tensor in_layout(const Tensor& t, const Plain& like) {
-  return like.layout == tag::nhwc ? raw::contiguous(t, MemoryFormat::channels_last) : raw::contiguous(t);
+  return in_format(t, like.layout == tag::nhwc ? MemoryFormat::channels_last : MemoryFormat::contiguous);
 }
 
 Tensor empty_in_layout(const Tensor& x, const Plain& p) {

@@ -34,7 +34,8 @@ Plain plain(const Tensor& x) {
 
 // Same memory format as `like` (a Plain's data), for dy.
 Tensor like_layout(const Tensor& t, const Plain& like) {
-  if (t.dim() == 4 && like.layout == tag::nhwc) return raw::contiguous(t, MemoryFormat::channels_last);
+  if (t.dim() == 4 && like.layout == tag::nhwc) return in_format(t, MemoryFormat::channels_last);
+  if (t.dim() == 4) return in_format(t, MemoryFormat::contiguous);
   return raw::contiguous(t);
 }
 

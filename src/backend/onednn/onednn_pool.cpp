@@ -146,7 +146,7 @@ Tensor OneDnnBackend::pool2d_backward(const Tensor& dy, const Tensor& indices, c
   if (p.kind == PoolKind::max) {
     tag layout;
     const Tensor idx = as_plain_4d(indices, true, &layout);
-    const Tensor g = raw::contiguous(dy, layout == tag::nhwc ? MemoryFormat::channels_last : MemoryFormat::contiguous);
+    const Tensor g = in_format(dy, layout == tag::nhwc ? MemoryFormat::channels_last : MemoryFormat::contiguous);
     Tensor dx = empty_as(x_shape, layout);
     const int64_t N = x_shape[0], C = x_shape[1], HW = x_shape[2] * x_shape[3], PQ = p.out_h * p.out_w;
     const bool nhwc = layout == tag::nhwc;
