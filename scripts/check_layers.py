@@ -6,15 +6,16 @@ import re
 import sys
 
 # Lower rank = lower layer. Equal ranks are siblings and may not include each other.
-RANK = {"tensor": 0, "backend": 1, "autograd": 2, "ops": 3, "nn": 4, "models": 5,
+RANK = {"tensor": 0, "backend": 1, "autograd": 2, "ops": 3, "distributed": 3, "nn": 4, "models": 5,
         "optim": 6, "io": 6, "analysis": 6, "core": 7, "data": 8, "onnx": 8, "train": 9, "viz": 10, "cli": 11}
 HEADERS = {
     "tensor": "error shape tensor bfloat16 random ordered_dict window_size",
     "backend": "backend",
     "autograd": "autograd autocast options trace",
     "ops": "ops",
+    "distributed": "distributed",
     "nn": "nn module sequential init activation batchnorm layers layers_activation layers_conv layers_norm "
-          "layers_resample layers_quantized fuse blocks blocks_dense blocks_inception blocks_mobile blocks_resnet blocks_se",
+          "layers_resample layers_quantized fuse ddp blocks blocks_dense blocks_inception blocks_mobile blocks_resnet blocks_se",
     "models": "models models_plain models_zoo",
     "optim": "optim optim_utils scheduler scheduler_factory",
     "io": "io atomic_file",

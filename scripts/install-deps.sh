@@ -17,6 +17,7 @@ packages=(
   libcairo2-dev fonts-dejavu-core  # charts, image grids and the run report (src/viz)
   libonnx-dev libprotobuf-dev  # cnn export --format onnx (ModelProto, onnx::checker, shape inference)
   libopencv-dnn-dev      # tests: exported ONNX models run in OpenCV's dnn module
+  libopenmpi-dev openmpi-bin  # data-parallel training over MPI (mpirun -np N cnn train ...)
   libgtest-dev libgmock-dev  # the test suite
   dataset-fashion-mnist  # Fashion-MNIST, for the main job
 )

@@ -28,6 +28,10 @@ struct Node {
   std::optional<WindowGeometry> geometry;  // set by convolution and pooling ops (see with_geometry)
 };
 
+/// Runs `fn` on this thread once the backward pass in progress has finished (every leaf's gradient stored), as
+/// PyTorch's Variable._execution_engine.queue_callback; for a hook that must act after the whole pass (ddp.h).
+void queue_callback(std::function<void()> fn);
+
 /// Whether ops record the graph (on by default; off inside NoGradGuard).
 bool grad_enabled();
 void set_grad_enabled(bool enabled);

@@ -30,6 +30,10 @@ class BatchNorm : public Module {
   /// and its statistics and affine parameters become the identity (mean 0, var 1, weight 1, bias 0).
   void mark_folded();
   bool folded() const { return folded_; }
+  /// SyncBatchNorm (convert_sync_batchnorm in ddp.h): in training, the batch statistics are over every rank's
+  /// batch (one allreduce in forward, one in backward); on a world of one the same as without.
+  void set_sync(bool on) { sync_ = on; }
+  bool sync() const { return sync_; }
   int64_t num_features() const { return num_features_; }
   const BatchNormLayerOptions& options() const { return options_; }
 
@@ -43,6 +47,7 @@ class BatchNorm : public Module {
   int64_t num_features_;
   BatchNormLayerOptions options_;
   bool folded_ = false;
+  bool sync_ = false;
 };
 
 /// Over [N, C] or [N, C, L]. Usage: BatchNorm1d(128)

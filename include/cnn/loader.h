@@ -29,6 +29,12 @@ struct DataLoaderOptions {
   /// Batches prepared ahead of the one in use, all workers together (at least num_workers are kept in flight).
   /// 0: no background work, as num_workers = 0.
   int64_t prefetch = 2;
+  /// As DistributedSampler(num_replicas=, rank=): this process reads only its shard of each epoch's order
+  /// (distributed::shard: every world-th index from rank). pad_shards (training) repeats the first indices so
+  /// every rank takes the same number of steps; false (evaluation) reads each sample on exactly one rank.
+  int64_t num_replicas = 1;
+  int64_t rank = 0;
+  bool pad_shards = true;
 };
 
 /// One pass over the data with its workers (defined in data/loader.cpp).
@@ -45,8 +51,10 @@ class DataLoader {
  public:
   DataLoader(std::shared_ptr<const Dataset> dataset, DataLoaderOptions options);
 
-  /// Batches per epoch (len(loader)).
+  /// Batches per epoch (len(loader)), of this rank's shard.
   int64_t size() const;
+  /// Samples this rank reads per epoch: the dataset's size, or its shard's.
+  int64_t samples_per_epoch() const;
   const Dataset& dataset() const { return *dataset_; }
   const DataLoaderOptions& options() const { return options_; }
   /// The seed in use (options.seed, or the one drawn at construction).
@@ -54,7 +62,8 @@ class DataLoader {
   /// Sets the epoch the next begin() starts (as DistributedSampler.set_epoch).
   void set_epoch(int64_t epoch) { epoch_ = epoch; }
   int64_t epoch() const { return epoch_; }
-  /// The sample order of an epoch: 0..n-1, or a permutation determined by (seed, epoch) when shuffling.
+  /// The sample order of an epoch: 0..n-1, or a permutation determined by (seed, epoch) when shuffling; this
+  /// rank's shard of it when num_replicas > 1.
   std::vector<int64_t> order(int64_t epoch) const;
 
   class Iterator {
@@ -76,6 +85,8 @@ class DataLoader {
   Iterator end() { return Iterator(); }
 
  private:
+  std::vector<int64_t> sharded(const std::vector<int64_t>& order) const;
+
   std::shared_ptr<const Dataset> dataset_;
   DataLoaderOptions options_;
   uint64_t seed_ = 0;

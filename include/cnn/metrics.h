@@ -32,6 +32,9 @@ class ClassificationMetrics {
   int64_t confusion(int64_t label, int64_t predicted) const;
   /// The confusion matrix row-major: rows are true classes, columns predictions (num_classes^2 counts).
   const std::vector<int64_t>& confusion_matrix() const { return confusion_; }
+  /// Sums the counts, the loss and the confusion matrix over every rank (distributed.h), so a sharded evaluation
+  /// reports on the whole split; every rank must have seen the same number of classes. A world of one: no-op.
+  void all_reduce();
 
  private:
   int64_t num_classes_ = 0, samples_ = 0, top1_ = 0, top5_ = 0;

@@ -13,6 +13,16 @@ namespace cnn {
 
 namespace {
 thread_local bool g_grad_enabled = true;
+thread_local std::vector<std::function<void()>> g_queued_callbacks;
+
+// Runs what hooks queued during this backward pass (queue_callback), in order; a callback may queue more.
+void run_queued_callbacks() {
+  for (size_t i = 0; i < g_queued_callbacks.size(); ++i) {
+    const std::function<void()> fn = g_queued_callbacks[i];
+    fn();
+  }
+  g_queued_callbacks.clear();
+}
 
 // Accumulates out-of-place, so a stored gradient never aliases another tensor's storage. Both have the
 // tensor's shape (check_grad_shape); the kernel is called directly, as nothing records during backward.
@@ -65,6 +75,7 @@ void check_grad_shape(const Node& node, size_t i, const Tensor& g, const Tensor&
 void execute(const std::vector<Tensor>& roots, const std::vector<Tensor>& root_grads, bool retain_graph,
              std::unordered_map<TensorImpl*, Tensor>* captured) {
   NoGradGuard no_grad;
+  g_queued_callbacks.clear();  // left by a backward pass that threw
   std::unordered_map<Node*, Tensor> grads;
   // Leaf gradients are summed over all paths first, so each leaf's hooks see the total once.
   std::vector<Tensor> leaves;
@@ -107,6 +118,23 @@ void execute(const std::vector<Tensor>& roots, const std::vector<Tensor>& root_g
     }
     order = sorted;
   }
+  // A leaf's gradient is complete once every node that feeds it has run: its hooks fire then, while the rest of
+  // backward goes on (DistributedDataParallel starts reducing there), as PyTorch's AccumulateGrad nodes do.
+  std::unordered_map<TensorImpl*, int> pending;
+  for (Node* node : order)
+    for (const Tensor& in : node->inputs)
+      if (in.defined() && in.requires_grad() && !in.grad_fn()) ++pending[in.impl()];
+  std::unordered_set<TensorImpl*> finished;
+  auto finish_leaf = [&](const Tensor& leaf) {
+    if (!finished.insert(leaf.impl()).second) return;
+    if (captured && !captured->count(leaf.impl())) return;
+    const Tensor g = run_hooks(*leaf.impl(), leaf_grads[leaf.impl()]);
+    if (captured) {
+      (*captured)[leaf.impl()] = accumulate((*captured)[leaf.impl()], g);
+    } else {
+      leaf.set_grad(raw::contiguous(accumulate(leaf.grad(), g)));  // dense, for optimisers
+    }
+  };
   for (Node* node : order) {
     auto it = grads.find(node);
     if (it == grads.end()) continue;
@@ -134,23 +162,22 @@ void execute(const std::vector<Tensor>& roots, const std::vector<Tensor>& root_g
         add_leaf_grad(in, input_grads[i]);
       }
     }
+    for (const Tensor& in : node->inputs)
+      if (in.defined() && in.requires_grad() && !in.grad_fn() && --pending[in.impl()] == 0 &&
+          leaf_grads.count(in.impl()))
+        finish_leaf(in);
     if (!retain_graph) {
       node->backward = nullptr;
       node->released = true;
     }
   }
-  for (const Tensor& leaf : leaves) {
-    if (captured && !captured->count(leaf.impl())) continue;
-    const Tensor g = run_hooks(*leaf.impl(), leaf_grads[leaf.impl()]);
-    if (captured) {
-      (*captured)[leaf.impl()] = accumulate((*captured)[leaf.impl()], g);
-    } else {
-      leaf.set_grad(raw::contiguous(accumulate(leaf.grad(), g)));  // dense, for optimisers
-    }
-  }
+  for (const Tensor& leaf : leaves) finish_leaf(leaf);  // roots that are leaves, and leaves of skipped nodes
+  run_queued_callbacks();
 }
 
 }  // namespace
+
+void queue_callback(std::function<void()> fn) { g_queued_callbacks.push_back(std::move(fn)); }
 
 bool grad_enabled() { return g_grad_enabled; }
 void set_grad_enabled(bool enabled) { g_grad_enabled = enabled; }

@@ -1,6 +1,7 @@
 // DataLoader: per-epoch sample order seeded by (seed, epoch), N worker threads building whole batches into a ring
 // of reused batch buffers, in-order delivery, early exit and error propagation. Not a multi-process loader:
 // workers are threads sharing the (const, thread-safe) dataset.
+#include <cnn/distributed.h>
 #include <cnn/loader.h>
 #include <cnn/random.h>
 
@@ -182,24 +183,38 @@ DataLoader::DataLoader(std::shared_ptr<const Dataset> dataset, DataLoaderOptions
   CNN_CHECK(options_.batch_size > 0, "DataLoader: batch_size must be positive, got {}", options_.batch_size);
   CNN_CHECK(options_.prefetch >= 0, "DataLoader: prefetch must be >= 0, got {}", options_.prefetch);
   CNN_CHECK(options_.num_workers >= 0, "DataLoader: num_workers must be >= 0, got {}", options_.num_workers);
+  CNN_CHECK(options_.num_replicas >= 1 && options_.rank >= 0 && options_.rank < options_.num_replicas,
+            "DataLoader: expected 0 <= rank < num_replicas, got rank {} of num_replicas {}", options_.rank,
+            options_.num_replicas);
   seed_ = options_.seed ? *options_.seed : default_generator().next_u64();
 }
 
+int64_t DataLoader::samples_per_epoch() const {
+  const int64_t n = dataset_->size(), w = options_.num_replicas, r = options_.rank;
+  if (w == 1) return n;
+  return options_.pad_shards ? (n + w - 1) / w : n / w + (r < n % w ? 1 : 0);
+}
+
 int64_t DataLoader::size() const {
-  const int64_t n = dataset_->size(), b = options_.batch_size;
+  const int64_t n = samples_per_epoch(), b = options_.batch_size;
   return options_.drop_last ? n / b : (n + b - 1) / b;
 }
 
 std::vector<int64_t> DataLoader::order(int64_t epoch) const {
   std::vector<int64_t> order(static_cast<size_t>(dataset_->size()));
   std::iota(order.begin(), order.end(), int64_t{0});
-  if (!options_.shuffle) return order;
+  if (!options_.shuffle) return sharded(order);
   // Fisher-Yates on raw engine output, so the order is the same on every platform (std::shuffle's is not).
   const auto e = static_cast<uint64_t>(epoch);
   std::seed_seq seq{uint32_t(seed_), uint32_t(seed_ >> 32), uint32_t(e), uint32_t(e >> 32)};
   std::mt19937_64 engine(seq);
   for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[engine() % i]);
-  return order;
+  return sharded(order);
+}
+
+std::vector<int64_t> DataLoader::sharded(const std::vector<int64_t>& order) const {
+  if (options_.num_replicas == 1) return order;
+  return distributed::shard(order, options_.rank, options_.num_replicas, options_.pad_shards);
 }
 
 DataLoader::Iterator DataLoader::begin() {

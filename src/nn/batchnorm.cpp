@@ -1,9 +1,11 @@
 // BatchNorm1d/2d layers: parameters, running-statistics buffers, PyTorch's momentum handling and printing.
 // Not the normalisation math: forward calls batch_norm() from ops/norm.cpp.
+#include <cnn/autograd.h>
 #include <cnn/batchnorm.h>
 #include <cnn/ops.h>
 
 #include "nn/repr.h"
+#include "nn/sync_batchnorm.h"
 
 namespace cnn {
 
@@ -40,6 +42,8 @@ Tensor BatchNorm::forward(const Tensor& x) {
     if (!options_.momentum) factor = 1.0 / static_cast<double>(num_batches_tracked.data<int64_t>()[0]);
   }
   const bool use_batch_stats = is_training() || !options_.track_running_stats;
+  if (sync_ && use_batch_stats)
+    return sync_batch_norm(x, running_mean, running_var, weight, bias, factor, options_.eps);
   return batch_norm(x, running_mean, running_var, weight, bias, use_batch_stats,
                     BatchNormOptions{.momentum = factor, .eps = options_.eps});
 }

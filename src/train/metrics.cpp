@@ -1,5 +1,6 @@
 // ClassificationMetrics: top-1/top-5 counts, the confusion matrix and per-class accuracy from logits and labels,
 // and its text rendering. Not the metrics.json log (metrics_log.cpp).
+#include <cnn/distributed.h>
 #include <cnn/metrics.h>
 #include <fmt/format.h>
 
@@ -44,6 +45,23 @@ void ClassificationMetrics::update(const Tensor& logits, const Tensor& labels, d
   }
   samples_ += rows;
   loss_sum_ += loss_sum;
+}
+
+void ClassificationMetrics::all_reduce() {
+  if (distributed::world_size() == 1) return;
+  CNN_CHECK(distributed::sum_over_ranks(static_cast<double>(num_classes_)) ==
+                static_cast<double>(num_classes_ * distributed::world_size()),
+            "metrics: the ranks evaluated different numbers of classes (rank {} saw {})", distributed::rank(),
+            num_classes_);
+  if (confusion_.empty()) confusion_.assign(static_cast<size_t>(num_classes_ * num_classes_), 0);
+  Tensor counts = Tensor::empty(Shape{static_cast<int64_t>(confusion_.size()) + 3}, DType::i64);
+  int64_t* c = counts.data<int64_t>();
+  c[0] = samples_, c[1] = top1_, c[2] = top5_;
+  std::copy(confusion_.begin(), confusion_.end(), c + 3);
+  distributed::all_reduce_sum(counts);
+  samples_ = c[0], top1_ = c[1], top5_ = c[2];
+  std::copy(c + 3, c + counts.numel(), confusion_.begin());
+  loss_sum_ = distributed::sum_over_ranks(loss_sum_);
 }
 
 double ClassificationMetrics::loss() const { return samples_ ? loss_sum_ / double(samples_) : 0.0; }

@@ -76,6 +76,7 @@ EvalResult train_one_epoch(Module& model, DataLoader& loader, Optimizer& optimiz
                        double(metrics.samples()) / elapsed, elapsed, lr});
     }
   }
+  if (loader.options().num_replicas > 1) metrics.all_reduce();  // the epoch's figures over every rank's shard
   return result_of(std::move(metrics), seconds_since(start));
 }
 
@@ -102,6 +103,7 @@ EvalResult evaluate(Module& model, DataLoader& loader, int64_t max_batches, Amp 
     throw;
   }
   model.train(was_training);
+  if (loader.options().num_replicas > 1) metrics.all_reduce();  // a sharded split: over all of it, once
   return result_of(std::move(metrics), seconds_since(start));
 }
 

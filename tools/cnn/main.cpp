@@ -1,5 +1,6 @@
 // `cnn`: the command-line entry point. Dispatches to the subcommands and turns every failure into one
 // "cnn: error: ..." line on stderr (plus the library's HINT line, if any) and exit code 1; never an abort.
+#include <cnn/distributed.h>
 #include <cnn/error.h>
 #include <fmt/format.h>
 
@@ -41,7 +42,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "cnn: error: %s (see cnn --help)\n", e.what());
     return 1;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "cnn: error: %s\n", e.what());
+    if (cnn::distributed::world_size() > 1)  // under mpirun: which rank failed
+      std::fprintf(stderr, "cnn: rank %d of %d: error: %s\n", cnn::distributed::rank(), cnn::distributed::world_size(),
+                   e.what());
+    else
+      std::fprintf(stderr, "cnn: error: %s\n", e.what());
     return 1;
   } catch (...) {
     std::fprintf(stderr, "cnn: error: unknown failure\n");

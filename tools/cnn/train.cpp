@@ -5,6 +5,8 @@
 #include <cnn/atomic_file.h>
 #include <cnn/backend.h>
 #include <cnn/checkpoint.h>
+#include <cnn/ddp.h>
+#include <cnn/distributed.h>
 #include <cnn/models.h>
 #include <cnn/optim_utils.h>
 #include <cnn/random.h>
@@ -23,6 +25,7 @@
 #include "json_config.h"
 #include "progress.h"
 #include "train_args.h"
+#include "train_distributed.h"
 #include "train_run.h"
 
 namespace cnn::cli {
@@ -145,15 +148,20 @@ void print_eval(const char* what, const EvalResult& r) {
 }  // namespace
 
 void run_train(TrainArgs a, const TrainSetup& setup) {
+  const int world = join_distributed(a);
+  const int rank = distributed::rank();
+  const bool main_rank = rank == 0;
   check_batch_memory(setup.command, a.batch_size, a.augment.img_size);
   if (!a.backend.empty()) set_backend(a.backend);
   if (a.threads > 0) set_num_threads(a.threads);
   manual_seed(a.seed);
   const DatasetSpec spec = parse_dataset(a.dataset, a.data_dir);
   const DataSplits data = open_splits(spec, a.augment, a.val_split, a.seed, a.train_subset);
-  const DataLoaderOptions loader_options{.batch_size = a.batch_size, .seed = a.seed, .num_workers = a.workers};
-  DataLoader train_loader(data.train,
-                          {.batch_size = a.batch_size, .shuffle = true, .seed = a.seed, .num_workers = a.workers});
+  // Under mpirun each rank reads its shard: training padded to equal shards, evaluation each image once.
+  const DataLoaderOptions loader_options{.batch_size = a.batch_size, .seed = a.seed, .num_workers = a.workers,
+                                         .num_replicas = world, .rank = rank, .pad_shards = false};
+  DataLoader train_loader(data.train, {.batch_size = a.batch_size, .shuffle = true, .seed = a.seed,
+                                       .num_workers = a.workers, .num_replicas = world, .rank = rank});
   DataLoader val_loader(data.val ? data.val : data.test, loader_options);
 
   const int64_t classes = a.num_classes > 0 ? a.num_classes : static_cast<int64_t>(data.classes.size());
@@ -162,6 +170,9 @@ void run_train(TrainArgs a, const TrainSetup& setup) {
   spec_of_run.num_classes = classes;
   const models::ModelOptions options = spec_of_run.model_options();
   ModulePtr model = setup.model ? setup.model(a, options) : models::create(a.model, options);
+  if (a.sync_bn) convert_sync_batchnorm(*model);
+  // Under mpirun: rank 0's weights on every rank, and each backward's gradients averaged over the ranks.
+  const auto ddp = world > 1 ? std::make_unique<DistributedDataParallel>(model) : nullptr;
   std::unique_ptr<Optimizer> optimizer =
       make_optimizer(a, setup.groups ? setup.groups(a, *model) : lr_groups(*model, a.resolved_lr()));
   if (a.warmup_epochs > 0 && a.warmup_epochs >= a.epochs && a.sched != "plateau") {
@@ -182,8 +193,8 @@ void run_train(TrainArgs a, const TrainSetup& setup) {
                                               .plateau_mode = a.eval_metric == "loss" ? "min" : "max"},
                                              *optimizer);
   a.output = a.output.empty() ? default_output(a) : a.output;
-  if (a.resume.empty()) a.output = fresh_output(a.output, a.overwrite);
-  check_run_folder(a.output, "--output");
+  if (a.resume.empty() && main_rank) a.output = fresh_output(a.output, a.overwrite);
+  if (main_rank) check_run_folder(a.output, "--output");
   a.num_classes = classes;
   a.augment.img_size = data.raw_shape[2];
   a.threads = get_num_threads();
@@ -193,8 +204,10 @@ void run_train(TrainArgs a, const TrainSetup& setup) {
   if (a.dataset.rfind("folder:", 0) == 0) a.dataset = "folder:" + a.data_dir;
   nlohmann::ordered_json config = resolved_config(a);
   config.update(setup.extra_config);
+  config["world_size"] = world;
+  check_same_settings(config);
   if (!a.resume.empty()) check_resumed_settings(a.output, config, a.force);
-  write_config(a.output, config);
+  if (main_rank) write_config(a.output, config);
 
   const int64_t trainable = model->num_parameters(true), total = model->num_parameters();
   const std::string counted = trainable == total ? with_thousands(total)
@@ -211,10 +224,10 @@ void run_train(TrainArgs a, const TrainSetup& setup) {
       amp == Amp::none ? "" : backend().supports_bf16() ? fmt::format(" ({}), bf16 mixed precision", cpu_isa_name())
                                                         : " (no native bf16 on this CPU: float32)";
   fmt::print(
-      "  backend {}{}, {} threads, {} workers; {} lr {}{}, weight decay {}, schedule {}{}; batch {}, {} epoch{}, "
+      "  backend {}{}, {} threads, {} workers; {} lr {}{}, weight decay {}, schedule {}{}; batch {}{}, {} epoch{}, "
       "seed {}\n",
       backend().name(), precision, get_num_threads(), a.workers, a.opt, a.resolved_lr(), momentum, a.weight_decay, a.sched, warmup,
-      a.batch_size, a.epochs, a.epochs == 1 ? "" : "s", a.seed);
+      a.batch_size, global_batch_note(a.batch_size), a.epochs, a.epochs == 1 ? "" : "s", a.seed);
   if (!a.resume.empty()) fmt::print("  resuming from {}\n", resolve_checkpoint_path(a.resume));
   std::fflush(stdout);
 
@@ -233,7 +246,7 @@ void run_train(TrainArgs a, const TrainSetup& setup) {
   };
   const FitResult result = fit(*model, train_loader, val_loader, *optimizer,
                                {.epochs = a.epochs,
-                                .output_dir = a.output,
+                                .output_dir = main_rank ? a.output : "",
                                 .config_json = metrics_config.dump(),
                                 .on_step = [&progress](const StepInfo& s) { progress.update(s); },
                                 .on_epoch = print_epoch,

@@ -147,6 +147,8 @@ void add_train_flags(CLI::App* cmd, TrainArgs& a) {
   cmd->add_option("--backend", a.backend, "Kernels: onednn or ref (default: $CNN_BACKEND, else onednn)")
       ->check(CLI::IsMember(available_backends()));
   add_amp_flag(cmd, a.amp);
+  cmd->add_flag("--sync-bn", a.sync_bn,
+                "Under mpirun/srun: batch norm over the global batch (SyncBatchNorm; default: per rank, as DDP)");
   cmd->add_option("--output", a.output,
                   "Output folder: metrics.json, model.safetensors, last.ckpt, best.ckpt, config.json (default: "
                   "runs/MODEL-DATASET, or the --resume folder)");
@@ -203,6 +205,7 @@ nlohmann::ordered_json resolved_config(const TrainArgs& a) {
           {"threads", a.threads},
           {"backend", a.backend},
           {"amp", a.amp},
+          {"sync_bn", a.sync_bn},
           {"output", a.output},
           {"log_interval", a.log_interval},
           {"quiet", a.quiet},

@@ -48,6 +48,7 @@ struct TrainArgs {
   int threads = 0;
   std::string backend;
   std::string amp = "none";  // none or bf16 (autocast; see autocast.h)
+  bool sync_bn = false;      // under mpirun: batch-norm statistics over the global batch (ddp.h)
   std::string output;
   std::string resume;
   std::string config;
