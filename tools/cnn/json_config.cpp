@@ -80,6 +80,7 @@ void apply_json_config(CLI::App& cmd, const std::string& path) {
   }
   CNN_CHECK(doc.is_object(), "--config {}: expected a JSON object of settings, got {}", path, doc.type_name());
   for (const auto& [key, value] : doc.items()) {
+    if (key == "world_size") continue;  // recorded by the run (mpirun's -np decides it), not a flag
     std::string flag = key;
     for (char& ch : flag)
       if (ch == '_') ch = '-';
