@@ -1,6 +1,7 @@
 // cnn train under mpirun as a user starts it: 2 ranks x batch 32 give the weights and test accuracy of one process
 // with batch 64 (a model without batch norm, and one with --sync-bn), rank 0 alone prints and writes the run folder
-// (report included), --sync-bn computes batch norm over the global batch, and ranks started with different settings refuse at start, listing the difference.
+// (report included), --sync-bn computes batch norm over the global batch, a rank killed mid-run stops the job
+// within 60 s naming the rank and its last checkpoint resumes, and ranks started with different settings refuse at start, listing the difference.
 // Skipped where cnnkit was built without MPI or mpirun is missing.
 #include <cnn/cnn.h>
 #include <cnn/distributed.h>
@@ -8,7 +9,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "test_util.h"
@@ -106,6 +109,50 @@ TEST_F(DistributedCli, RanksWithDifferentSettingsRefuseAtStart) {
   EXPECT_NE(r.err.find("were started with different settings"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("weight_decay: rank 0 0.0, rank 1 0.001"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(out + "/model.safetensors"));
+}
+
+TEST_F(DistributedCli, ResumeWithTheSameWorldSizeIsBitIdentical) {
+  const std::string full = root_ + "/full", part = root_ + "/part";
+  const std::string args = fmt::format("train --model simplecnn --dataset mnist --data-dir {} --train-subset 512 "
+                                       "--batch-size 32 --sched cosine --seed 5 --threads 1 --workers 1 --no-report -q",
+                                       test::mnist_dir());
+  ASSERT_EQ(mpirun(2, args + " --epochs 2 --output " + full).code, 0);
+  ASSERT_EQ(mpirun(2, args + " --epochs 1 --output " + part).code, 0);
+  const test::CommandResult resumed = mpirun(2, args + " --epochs 2 --resume " + part);
+  ASSERT_EQ(resumed.code, 0) << resumed.out << resumed.err;
+  EXPECT_EQ(test::slurp(part + "/model.safetensors"), test::slurp(full + "/model.safetensors"));
+}
+
+TEST_F(DistributedCli, ARankThatDiesStopsTheOthersAndTheLastCheckpointResumes) {
+  const std::string out = root_ + "/killed";
+  const std::string args = fmt::format("train --model simplecnn --dataset mnist --data-dir {} --train-subset 2048 "
+                                       "--batch-size 32 --seed 5 --threads 1 --workers 1 --no-report -q --output {}",
+                                       test::mnist_dir(), out);
+  // Rank 1 is killed (SIGKILL) once the first epoch's checkpoint exists; mpirun then stops rank 0.
+  const std::string script = root_ + "/kill.sh";
+  std::ofstream(script) << fmt::format(
+      "mpirun -np 2 --oversubscribe --allow-run-as-root {0}/cnn {1} --epochs 50 > {2}/log 2>&1 &\n"
+      "job=$!\n"
+      "for i in $(seq 1200); do [ -f {3}/last.ckpt ] && break; sleep 0.1; done\n"
+      "for p in $(pgrep -f {3}); do\n"
+      "  tr '\\0' '\\n' < /proc/$p/environ 2>/dev/null | grep -qx OMPI_COMM_WORLD_RANK=1 && kill -9 $p\n"
+      "done\n"
+      "start=$(date +%s)\n"
+      "wait $job; code=$?\n"
+      "echo \"exit $code after $(( $(date +%s) - start )) s\"\n",
+      CNN_BINARY_DIR, args, root_, out);
+  const test::CommandResult killed = test::run_command("bash " + script);
+  const std::string log = test::slurp(root_ + "/log");
+  int code = 0, seconds = 0;
+  ASSERT_EQ(std::sscanf(killed.out.c_str(), "exit %d after %d s", &code, &seconds), 2) << killed.out << log;
+  EXPECT_NE(code, 0) << log;
+  EXPECT_LE(seconds, 60) << log;
+  EXPECT_NE(log.find("rank 1"), std::string::npos) << log;
+  // The checkpoint written before the failure (atomically) resumes the run with the same world size.
+  const test::CommandResult resumed = mpirun(2, fmt::format("{} --epochs 3 --resume {}", args, out));
+  ASSERT_EQ(resumed.code, 0) << resumed.out << resumed.err;
+  const auto metrics = nlohmann::json::parse(test::slurp(out + "/metrics.json"));
+  EXPECT_EQ(metrics.at("epochs").size(), 3u);
 }
 
 }  // namespace
