@@ -19,9 +19,9 @@ struct DistributedDataParallelOptions {
   bool broadcast_buffers = true;
 };
 
-/// Wraps `module` (registered as child "module", so state_dict names gain "module." as in PyTorch). On a world of
-/// one the gradients pass through the buckets unchanged. Each backward leaves every parameter's .grad holding the mean over ranks of
-/// that step's gradients (call zero_grad before each backward, as the training loop does).
+/// Wraps `module` (registered as child "module", so state_dict names gain "module." as in PyTorch). Each backward
+/// leaves every parameter's .grad holding the mean over ranks of that step's gradients (call zero_grad before each
+/// backward, as the training loop does); on a world of one they pass through the buckets unchanged.
 /// Usage: distributed::init(); auto ddp = std::make_shared<DistributedDataParallel>(model);
 ///        loss = cross_entropy((*ddp)(x), y); loss.backward(); opt.step();
 class DistributedDataParallel : public Module {

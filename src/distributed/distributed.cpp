@@ -39,7 +39,8 @@ void check_mpi(int code, const char* what) {
   char text[MPI_MAX_ERROR_STRING];
   int length = 0;
   MPI_Error_string(code, text, &length);
-  throw Error(fmt::format("distributed: {} failed on rank {} of {}: {}", what, g_rank, g_world, std::string(text, length)));
+  throw Error(fmt::format("distributed: {} failed on rank {} of {}: {}", what, g_rank, g_world,
+                          std::string(text, length)));
 }
 
 MPI_Datatype mpi_type(const Tensor& t) {
@@ -65,7 +66,8 @@ void check_dense(const Tensor& t, const char* op) {
 }
 
 [[maybe_unused]] char* base_of(const Tensor& t) {
-  return static_cast<char*>(t.impl()->storage->data()) + t.storage_offset() * static_cast<int64_t>(dtype_size(t.dtype()));
+  const int64_t offset = t.storage_offset() * static_cast<int64_t>(dtype_size(t.dtype()));
+  return static_cast<char*>(t.impl()->storage->data()) + offset;
 }
 
 }  // namespace
@@ -125,7 +127,8 @@ void all_reduce_sum(Tensor& t) {
 
 double sum_over_ranks(double value) {
 #ifdef CNN_HAVE_MPI
-  if (g_world > 1) check_mpi(MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD), "MPI_Allreduce");
+  if (g_world > 1)
+    check_mpi(MPI_Allreduce(MPI_IN_PLACE, &value, 1, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD), "MPI_Allreduce");
 #endif
   return value;
 }

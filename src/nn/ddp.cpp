@@ -1,8 +1,8 @@
 // DistributedDataParallel's reducer (see ddp.h). Each parameter's gradient hook copies the complete gradient
-// (the engine calls a leaf's hooks once every node feeding it has run) into its bucket; a full bucket starts its
-// MPI_Iallreduce at once and every hook pokes the ones in flight so MPI moves them while backward computes.
-// Buckets start in index order, the same on every rank. A callback queued for the end of backward starts what is left (parameters that got no gradient send zeros),
-// waits, and writes each parameter's mean gradient into .grad.
+// (the engine calls a leaf's hooks once every node feeding it has run) into its bucket; full buckets start their
+// MPI_Iallreduce at once, in index order (the same on every rank), and every hook pokes the ones in flight so MPI
+// moves them while backward computes. A callback queued for the end of backward starts what is left (parameters
+// that got no gradient send zeros), waits, and writes each parameter's mean gradient into .grad.
 #include <cnn/autograd.h>
 #include <cnn/batchnorm.h>
 #include <cnn/ddp.h>

@@ -1,7 +1,8 @@
 // cnn train under mpirun as a user starts it: 2 ranks x batch 32 give the weights and test accuracy of one process
 // with batch 64 (a model without batch norm, and one with --sync-bn), rank 0 alone prints and writes the run folder
-// (report included), --sync-bn computes batch norm over the global batch, a rank killed mid-run stops the job
-// within 60 s naming the rank and its last checkpoint resumes, and ranks started with different settings refuse at start, listing the difference.
+// (report included), resume with the same world size is bit-identical, a rank killed mid-run stops the job within
+// 60 s naming the rank and its last checkpoint resumes, and ranks started with different settings refuse at start,
+// listing the difference.
 // Skipped where cnnkit was built without MPI or mpirun is missing.
 #include <cnn/cnn.h>
 #include <cnn/distributed.h>
