@@ -36,6 +36,8 @@ class DistributedDataParallel : public Module {
   std::vector<int64_t> bucket_bytes() const;
   /// Of the last backward: buckets whose allreduce started before backward ended (the overlap DDP is for).
   int64_t buckets_started_during_backward() const;
+  /// Of the last backward: seconds spent at its end waiting for the allreduces (the communication not hidden).
+  double last_wait_seconds() const;
 
   struct Reducer;
 

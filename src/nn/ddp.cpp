@@ -8,6 +8,7 @@
 #include <cnn/ddp.h>
 #include <cnn/distributed.h>
 
+#include <chrono>
 #include <cstring>
 
 namespace cnn {
@@ -31,6 +32,7 @@ struct DistributedDataParallel::Reducer {
   std::vector<TensorHookHandle> hooks;
   size_t next = 0;  // buckets start in index order on every rank (MPI matches collectives by order)
   bool queued = false;
+  double wait_seconds = 0;  // of the last backward: in finish(), waiting for the allreduces
 
   void start(Bucket& b, bool in_backward) {
     b.started_in_backward = in_backward;
@@ -68,8 +70,10 @@ struct DistributedDataParallel::Reducer {
         }
       start(b, false);
     }
+    const auto wait_start = std::chrono::steady_clock::now();
+    for (Bucket& b : buckets) b.pending->wait();
+    wait_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wait_start).count();
     for (Bucket& b : buckets) {
-      b.pending->wait();
       for (size_t s : b.slots) {
         Slot& slot = slots[s];
         Tensor mean = Tensor::empty(slot.param.shape());
@@ -150,6 +154,8 @@ std::vector<int64_t> DistributedDataParallel::bucket_bytes() const {
 }
 
 int64_t DistributedDataParallel::buckets_started_during_backward() const { return reducer_->started_during_backward(); }
+
+double DistributedDataParallel::last_wait_seconds() const { return reducer_->wait_seconds; }
 
 int64_t convert_sync_batchnorm(Module& model) {
   int64_t n = 0;
