@@ -20,6 +20,12 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
+std::string bucket_list(const DistributedDataParallel& ddp) {
+  std::string out;
+  for (int64_t b : ddp.bucket_bytes()) out += fmt::format("{}{:.2f}", out.empty() ? "" : ", ", b / 1e6);
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -79,10 +85,10 @@ int main(int argc, char** argv) {
       std::printf("{\"world\": %d, \"threads\": %d, \"batch_per_rank\": %lld, \"images_per_second\": %.1f, "
                   "\"step_s\": %.4f, \"forward_s\": %.4f, \"backward_compute_s\": %.4f, \"allreduce_wait_s\": %.4f, "
                   "\"optimizer_s\": %.4f, \"allreduce_alone_s\": %.4f, \"hidden_fraction\": %.3f, "
-                  "\"buckets\": %zu, \"buckets_started_during_backward\": %lld, \"gradient_mb\": %.1f}\n",
+                  "\"buckets_mb\": [%s], \"buckets_started_during_backward\": %lld, \"gradient_mb\": %.1f}\n",
                   world, threads, static_cast<long long>(batch), world * batch / step_time, step_time, forward,
                   backward, wait, optim, allreduce, world > 1 && allreduce > 0 ? std::max(0.0, 1 - wait / allreduce) : 0.0,
-                  ddp->bucket_bytes().size(), static_cast<long long>(early), model->num_parameters() * 4 / 1e6);
+                  bucket_list(*ddp).c_str(), static_cast<long long>(early), model->num_parameters() * 4 / 1e6);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_ddp: rank %d: %s\n", distributed::rank(), e.what());
     return 1;
