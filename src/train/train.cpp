@@ -72,8 +72,10 @@ EvalResult train_one_epoch(Module& model, DataLoader& loader, Optimizer& optimiz
     ++step;
     if (options.on_step) {
       const double elapsed = seconds_since(start);
-      options.on_step({options.epoch, options.epochs, step, steps, metrics.loss(), metrics.top1(),
-                       double(metrics.samples()) / elapsed, elapsed, lr});
+      // Sharded (mpirun): this rank's running loss and accuracy, and every rank's images/s (equal shards).
+      const double images = double(metrics.samples()) * double(loader.options().num_replicas);
+      options.on_step({options.epoch, options.epochs, step, steps, metrics.loss(), metrics.top1(), images / elapsed,
+                       elapsed, lr});
     }
   }
   if (loader.options().num_replicas > 1) metrics.all_reduce();  // the epoch's figures over every rank's shard
