@@ -35,6 +35,9 @@ struct DataLoaderOptions {
   int64_t num_replicas = 1;
   int64_t rank = 0;
   bool pad_shards = true;
+  /// DistributedSampler's drop_last: drop the tail of the order that does not divide by num_replicas instead of
+  /// padding (every rank still takes the same number of steps).
+  bool shard_drop_last = false;
 };
 
 /// One pass over the data with its workers (defined in data/loader.cpp).

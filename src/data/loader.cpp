@@ -192,6 +192,7 @@ DataLoader::DataLoader(std::shared_ptr<const Dataset> dataset, DataLoaderOptions
 int64_t DataLoader::samples_per_epoch() const {
   const int64_t n = dataset_->size(), w = options_.num_replicas, r = options_.rank;
   if (w == 1) return n;
+  if (options_.shard_drop_last) return n / w;
   return options_.pad_shards ? (n + w - 1) / w : n / w + (r < n % w ? 1 : 0);
 }
 
@@ -214,7 +215,8 @@ std::vector<int64_t> DataLoader::order(int64_t epoch) const {
 
 std::vector<int64_t> DataLoader::sharded(const std::vector<int64_t>& order) const {
   if (options_.num_replicas == 1) return order;
-  return distributed::shard(order, options_.rank, options_.num_replicas, options_.pad_shards);
+  return distributed::shard(order, options_.rank, options_.num_replicas, options_.pad_shards,
+                            options_.shard_drop_last);
 }
 
 DataLoader::Iterator DataLoader::begin() {

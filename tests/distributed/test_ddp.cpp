@@ -70,6 +70,9 @@ TEST(Distributed, ShardedLoadersCoverTheEpochWithEqualSteps) {
   EXPECT_EQ(eval.samples_per_epoch(), 3);
   EXPECT_EQ(eval.size(), 1);
   EXPECT_EQ(eval.order(0), (std::vector<int64_t>{2, 5, 8}));
+  DataLoader dropped(data, {.batch_size = 2, .num_replicas = 3, .rank = 0, .shard_drop_last = true});
+  EXPECT_EQ(dropped.samples_per_epoch(), 3);
+  EXPECT_EQ(dropped.order(0), (std::vector<int64_t>{0, 3, 6}));  // 9 of 10 kept: index 9 dropped
   EXPECT_EQ(test::error_message([&] { DataLoader(data, {.num_replicas = 2, .rank = 2}); }),
             "DataLoader: expected 0 <= rank < num_replicas, got rank 2 of num_replicas 2");
 }
