@@ -46,6 +46,9 @@ DataSplits open_eval_split(const DatasetSpec& spec, const AugmentArgs& augment, 
 /// The model's input [C, H, W] for a dataset under these settings, without reading any data (image folders: 3
 /// channels at img_size).
 Shape input_shape(const DatasetSpec& spec, const AugmentArgs& augment);
+/// The training transform (timm's create_transform with is_training: crops, flips, rotation, jitter, ToTensor,
+/// Normalize, RandomErasing) for a dataset under these settings: what open_splits gives the train split.
+std::shared_ptr<const Transform> train_transform(const DatasetSpec& spec, const AugmentArgs& augment);
 /// The evaluation transform (resize, centre crop, ToTensor, Normalize) for a dataset under these settings.
 std::shared_ptr<const Transform> eval_transform(const DatasetSpec& spec, const AugmentArgs& augment);
 /// The evaluation transform for an image file of shape file_shape [C, H, W] (any size): resized and centre-cropped

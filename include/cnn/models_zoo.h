@@ -107,6 +107,11 @@ ModulePtr vgg_style(const ModelOptions& options = {});
 ModulePtr resnet18_cifar(const ModelOptions& options = {});
 ModulePtr resnet34_cifar(const ModelOptions& options = {});
 ModulePtr resnet50_cifar(const ModelOptions& options = {});
+/// He et al. 2016 §4.2's CIFAR networks of depth 6n + 2 (registered as resnet20/32/44/56/110 and plain20/...):
+/// conv1 3x3 16, bn1, layer1..3 of n blocks (conv1, bn1, conv2, bn2) on 16/32/64 channels, avgpool, fc; residual
+/// with option A shortcuts (identity, zero-padded: no parameters), or plain without them. ResNet-20 with 10
+/// classes: 269,722 parameters, as its plain twin; ResNet-56: 853,018.
+ModulePtr cifar_resnet(int64_t depth, bool residual, const ModelOptions& options = {});
 /// The configurable plain CNN of ablation studies (models_plain.h), its knobs from options.kwargs.
 ModulePtr plaincnn(const ModelOptions& options = {});
 

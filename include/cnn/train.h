@@ -32,6 +32,7 @@ struct StepInfo {
   int64_t epoch = 0, epochs = 1;      // epoch counts from 0
   int64_t step = 0, steps = 0;        // step counts from 1; steps is the epoch's total
   double loss = 0.0, accuracy = 0.0;  // running means over the epoch
+  double batch_loss = 0.0, batch_accuracy = 0.0;  // of this step's batch alone
   double images_per_second = 0.0;
   double seconds = 0.0;  // since the epoch started
   double lr = 0.0;       // of the first parameter group, as used by this step
@@ -48,6 +49,15 @@ struct EpochMetrics {
   double test_top5 = 0.0;
   double lr = 0.0;           // of the first group during the epoch
   double peak_rss_mb = 0.0;  // the process's peak resident memory so far (MiB), read after the epoch
+};
+
+/// One training step as logged (metrics.json "steps", checkpoints): the batch's own loss and accuracy, as
+/// TensorBoard's per-step scalars. The x of a per-step curve in epochs is epoch - 1 + step / steps.
+struct StepRecord {
+  int64_t epoch = 0;           // from 1
+  int64_t step = 0, steps = 0;  // step from 1 within the epoch, of `steps`
+  double loss = 0.0, accuracy = 0.0;
+  double lr = 0.0;
 };
 
 struct TrainOptions {
@@ -144,6 +154,7 @@ struct FitOptions {
 /// What fit() did: one entry per epoch (the resumed run's earlier epochs included).
 struct FitResult {
   std::vector<EpochMetrics> history;
+  std::vector<StepRecord> steps;  // every step of every epoch (the resumed run's earlier ones included)
   int64_t start_epoch = 0;  // epochs already done when this call began (resume)
   int64_t best_epoch = 0;   // from 1; 0 when no epoch ran
   double best_value = 0.0;  // of the monitor
@@ -157,9 +168,16 @@ struct FitResult {
 FitResult fit(Module& model, DataLoader& train, DataLoader& val, Optimizer& optimizer, const FitOptions& options);
 
 /// Writes {"config": ..., "epochs": [{epoch, train_loss, train_acc, test_loss, test_acc, test_top5, lr, seconds,
-/// images_per_second, eval_seconds}, ...]} plus, when `last_eval` has samples, "per_class_accuracy" and
-/// "confusion_matrix" of that evaluation, to `path` (atomically: a temporary file, then rename).
+/// images_per_second, eval_seconds, peak_rss_mb}, ...]} plus, when `last_eval` has samples, "per_class_accuracy"
+/// and "confusion_matrix" of that evaluation, and "steps": {"columns": ["epoch", "step", "steps", "loss",
+/// "accuracy", "lr"], "rows": [[...], ...]} (one row per line), to `path` (atomically: a temporary file, then
+/// rename).
 void write_metrics_json(const std::string& path, const std::vector<EpochMetrics>& history,
-                        const std::string& config_json = "{}", const EvalResult* last_eval = nullptr);
+                        const std::string& config_json = "{}", const EvalResult* last_eval = nullptr,
+                        const std::vector<StepRecord>& steps = {});
+
+/// The "steps" of the metrics.json at `path` (empty when it has none, as runs before per-step logging). Throws
+/// naming the file when it cannot be read or parsed.
+std::vector<StepRecord> read_step_log(const std::string& path);
 
 }  // namespace cnn

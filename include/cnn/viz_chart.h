@@ -15,6 +15,9 @@ struct Series {
   std::string label{};
   std::vector<double> x{}, y{};
   std::string color{};
+  double line_width = 2;  // 0: points only
+  bool markers = true;    // a dot at every point (off for per-step curves of thousands of points)
+  double alpha = 1.0;     // opacity (e.g. 0.3 for raw per-step values under their smoothed curve)
 };
 
 struct ChartOptions {
@@ -29,6 +32,21 @@ struct ChartOptions {
 /// Usage: save_line_chart("loss.svg", {{"train", epochs, train_loss}, {"test", epochs, test_loss}},
 ///                        {.title = "Loss", .x_label = "epoch", .y_label = "cross-entropy"});
 void save_line_chart(const std::string& path, const std::vector<Series>& series, const ChartOptions& options);
+
+/// A chart of a multi-chart picture: its lines and options (options.width/height size its cell).
+struct Chart {
+  std::vector<Series> series{};
+  ChartOptions options{};
+};
+
+/// Several line charts in one picture, `columns` per row, under an optional title.
+/// Usage: save_line_charts("curves.png", {{loss_series, {.title = "Loss"}}, {acc_series, {.title = "Accuracy"}}});
+void save_line_charts(const std::string& path, const std::vector<Chart>& charts, const std::string& title = "",
+                      int64_t columns = 2);
+
+/// TensorBoard's scalar smoothing: an exponential moving average with weight in [0, 1), debiased so the first
+/// values are not pulled towards 0 (y_i = ema_i / (1 - weight^i)). weight 0 returns the values.
+std::vector<double> ema_smooth(const std::vector<double>& values, double weight);
 
 /// One bar: its height, a ± error drawn as a whisker (0: none), and the group that picks its colour.
 struct Bar {

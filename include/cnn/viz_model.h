@@ -34,4 +34,14 @@ std::vector<Panel> prediction_panels(Module& model, const Dataset& data, const s
 Section explanation_section(Module& model, const Dataset& data, const std::vector<std::string>& classes,
                             const std::string& layer, int64_t count = 4);
 
+/// A grid of samples titled with their class names: the first `per_class` images of each class of `data`, one
+/// row per class (classes without images are skipped). The grid of CS231n's CIFAR-10 lecture.
+Section sample_section(const Dataset& data, const std::vector<std::string>& classes, int64_t per_class = 8);
+
+/// Image `index` of `raw` (a dataset without transforms) under each random step of `pipeline` alone, `draws`
+/// times (the deterministic steps, Resize, CenterCrop, ToTensor and Normalize, kept in place so the image is what
+/// the model would see), then under the whole pipeline. One section per step, titled by its repr.
+std::vector<Section> augmentation_sections(const Dataset& raw, int64_t index, const Transform& pipeline,
+                                           int64_t draws = 6, uint64_t seed = 0);
+
 }  // namespace cnn::viz

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cnn/module.h>
+#include <cnn/viz_chart.h>
 
 #include <string>
 #include <vector>
@@ -19,6 +20,18 @@ struct ReportOptions {
 /// and Grad-CAM. One self-contained file (pictures base64-embedded; also saved under RUN_DIR/figures/).
 /// Returns the report's path. Usage: viz::write_report("runs/simplecnn-mnist");
 std::string write_report(const std::string& run_dir, const ReportOptions& options = {});
+
+struct CurveOptions {
+  double smoothing = 0.9;  // TensorBoard's EMA weight for the per-step lines (its slider; 0: none)
+  std::string title{};     // prefixed to each chart's title, e.g. the run's name
+  double width = 560, height = 380;
+};
+
+/// The training curves of RUN_DIR/metrics.json: loss, accuracy and learning rate against epochs. Training loss
+/// and accuracy per step (faint) with their smoothed curve (ema_smooth) and each epoch's mean; the test (or
+/// validation) value after each epoch; the lr per step. Runs without per-step records get the epoch points only.
+/// Usage: save_line_charts("curves.png", training_charts("runs/x"), "runs/x", 3);
+std::vector<Chart> training_charts(const std::string& run_dir, const CurveOptions& options = {});
 
 /// 001 §1.2: one image through 3x3 convolutions with different padding, stride and dilation (weights: an edge
 /// kernel), output shapes in the titles. image [C, H, W].

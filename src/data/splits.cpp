@@ -100,6 +100,11 @@ Shape input_shape(const DatasetSpec& spec, const AugmentArgs& augment) {
   return shapes(dataset_info(spec.name), augment).second;
 }
 
+std::shared_ptr<const Transform> train_transform(const DatasetSpec& spec, const AugmentArgs& augment) {
+  const DatasetInfo info = dataset_info(spec.name);
+  return transforms::create_transform(transform_config(info, augment, true), shapes(info, augment).first);
+}
+
 std::shared_ptr<const Transform> eval_transform(const DatasetSpec& spec, const AugmentArgs& augment) {
   const DatasetInfo info = dataset_info(spec.name);
   return transforms::create_transform(transform_config(info, augment, false), shapes(info, augment).first);

@@ -66,7 +66,15 @@ const std::map<std::string, Entry>& registry() {
       {"resnet50_cifar", entry(resnet50_cifar, kCifar)},
       {"plaincnn", entry(plaincnn, kMnist)},
   };
-  return entries;
+  static const std::map<std::string, Entry> with_cifar_resnets = [] {
+    std::map<std::string, Entry> all = entries;
+    for (int64_t depth : {20, 32, 44, 56, 110})
+      for (bool residual : {true, false})
+        all.emplace(fmt::format("{}{}", residual ? "resnet" : "plain", depth),
+                    entry([depth, residual](const ModelOptions& o) { return cifar_resnet(depth, residual, o); }, kCifar));
+    return all;
+  }();
+  return with_cifar_resnets;
 }
 
 const Entry& find(const std::string& name) {

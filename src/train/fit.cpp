@@ -36,6 +36,7 @@ struct Monitor {
 struct RunState {
   int64_t epoch = 0;  // epochs completed
   std::vector<EpochMetrics> history;
+  std::vector<StepRecord> steps;  // of the completed epochs, then of the current one
   double best_value = 0.0;
   int64_t best_epoch = 0, wait = 0;
   bool stopped_early = false;
@@ -58,6 +59,7 @@ std::string state_json(const RunState& s, const DataLoader& train, const DataLoa
          {"val_loader", loader_json(val)},
          {"history", Json::array()}};
   for (const EpochMetrics& m : s.history) j["history"].push_back(train_detail::to_json(m));
+  j["steps"] = train_detail::steps_to_json(s.steps);
   return j.dump();
 }
 
@@ -137,6 +139,7 @@ RunState resume(const FitOptions& o, Module& model, Optimizer& optimizer, DataLo
   r.wait = integer(s, "early_stopping_wait", 0, epoch, path);
   r.stopped_early = s.at("stopped_early").get<bool>();
   for (const auto& m : s.at("history")) r.history.push_back(train_detail::epoch_from_json(m));
+  if (s.contains("steps")) r.steps = train_detail::steps_from_rows(s.at("steps"));  // absent before per-step logs
   const fs::path best = fs::path(path).parent_path() / "best.ckpt";
   std::error_code ec;
   if (o.early_stopping.patience > 0 && o.early_stopping.restore_best_weights && r.best_epoch > 0 &&
@@ -183,7 +186,8 @@ FitResult fit(Module& model, DataLoader& train, DataLoader& val, Optimizer& opti
   FitResult result;
   result.start_epoch = run.epoch;
   for (auto& cb : o.callbacks) cb->on_train_begin(run.epoch, o.epochs);
-  auto on_step = [&o](const StepInfo& s) {
+  auto on_step = [&o, &run](const StepInfo& s) {
+    run.steps.push_back({s.epoch + 1, s.step, s.steps, s.batch_loss, s.batch_accuracy, s.lr});
     if (o.on_step) o.on_step(s);
     for (auto& cb : o.callbacks) cb->on_batch_end(s);
   };
@@ -238,7 +242,7 @@ FitResult fit(Module& model, DataLoader& train, DataLoader& val, Optimizer& opti
         if (improved) save_checkpoint((dir / "best.ckpt").string(), c);
         save_checkpoint((dir / "last.ckpt").string(), c);
       }
-      write_metrics_json((dir / "metrics.json").string(), run.history, o.config_json, &te);
+      write_metrics_json((dir / "metrics.json").string(), run.history, o.config_json, &te, run.steps);
       save_weights(model, dir);
     }
     if (o.on_epoch) o.on_epoch(run.history.back());
@@ -256,6 +260,7 @@ FitResult fit(Module& model, DataLoader& train, DataLoader& val, Optimizer& opti
   }
   for (auto& cb : o.callbacks) cb->on_train_end(run.history);
   result.history = run.history;
+  result.steps = run.steps;
   result.best_epoch = run.best_epoch;
   result.best_value = run.best_value;
   result.stopped_early = run.stopped_early;

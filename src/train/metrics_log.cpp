@@ -1,8 +1,9 @@
-// metrics.json: the per-epoch log every training run leaves in its output folder, and the history's JSON form.
-// Not a general logger: one JSON document, rewritten whole (atomically) after each epoch.
+// metrics.json: the per-epoch and per-step log every training run leaves in its output folder, and the history's
+// JSON form. Not a general logger: one JSON document, rewritten whole (atomically) after each epoch.
 #include <cnn/atomic_file.h>
 
 #include <cmath>
+#include <fstream>
 
 #include "train/history.h"
 
@@ -40,10 +41,66 @@ EpochMetrics epoch_from_json(const nlohmann::ordered_json& j) {
   return m;
 }
 
+const char* const kStepColumns[] = {"epoch", "step", "steps", "loss", "accuracy", "lr"};
+
+nlohmann::ordered_json to_json(const StepRecord& s) {
+  return nlohmann::ordered_json::array({s.epoch, s.step, s.steps, s.loss, s.accuracy, s.lr});
+}
+
+nlohmann::ordered_json steps_to_json(const std::vector<StepRecord>& steps) {
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  for (const StepRecord& s : steps) rows.push_back(to_json(s));
+  return {{"columns", kStepColumns}, {"rows", rows}};
+}
+
+std::vector<StepRecord> steps_from_rows(const nlohmann::ordered_json& steps) {
+  std::vector<StepRecord> out;
+  if (!steps.is_object() || !steps.contains("rows")) return out;
+  CNN_CHECK(steps.contains("columns") && steps.at("columns") == nlohmann::ordered_json(kStepColumns),
+            "metrics: \"steps\" has columns {}, expected {}", steps.value("columns", nlohmann::ordered_json()).dump(),
+            nlohmann::ordered_json(kStepColumns).dump());
+  for (const auto& r : steps.at("rows")) {
+    CNN_CHECK(r.is_array() && r.size() == 6, "metrics: a step row must hold 6 numbers, got {}", r.dump());
+    out.push_back({r[0].get<int64_t>(), r[1].get<int64_t>(), r[2].get<int64_t>(), r[3].get<double>(),
+                   r[4].get<double>(), r[5].get<double>()});
+  }
+  return out;
+}
+
 }  // namespace train_detail
 
+namespace {
+
+// doc.dump(2), with "steps" appended as one row per line: a 15-epoch run logs thousands of steps, and one number
+// per line would make metrics.json unreadable.
+std::string dump_with_steps(const nlohmann::ordered_json& doc, const std::vector<StepRecord>& steps) {
+  std::string text = doc.dump(2);
+  if (steps.empty()) return text;
+  text.pop_back();  // the closing brace
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  text += fmt::format(",\n  \"steps\": {{\n    \"columns\": {},\n    \"rows\": [\n",
+                      nlohmann::ordered_json(train_detail::kStepColumns).dump());
+  for (size_t i = 0; i < steps.size(); ++i)
+    text += fmt::format("      {}{}\n", train_detail::to_json(steps[i]).dump(), i + 1 < steps.size() ? "," : "");
+  return text + "    ]\n  }\n}";
+}
+
+}  // namespace
+
+std::vector<StepRecord> read_step_log(const std::string& path) {
+  std::ifstream in(path);
+  CNN_CHECK(in.good(), "metrics: cannot read {}\nHINT: pass a run folder written by cnn train", path);
+  try {
+    const auto doc = nlohmann::ordered_json::parse(in);
+    return doc.contains("steps") ? train_detail::steps_from_rows(doc.at("steps")) : std::vector<StepRecord>{};
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(fmt::format("metrics: {} is not a metrics.json ({})", path, e.what()));
+  }
+}
+
 void write_metrics_json(const std::string& path, const std::vector<EpochMetrics>& history,
-                        const std::string& config_json, const EvalResult* last_eval) {
+                        const std::string& config_json, const EvalResult* last_eval,
+                        const std::vector<StepRecord>& steps) {
   nlohmann::ordered_json doc;
   try {
     doc["config"] = nlohmann::ordered_json::parse(config_json);
@@ -64,7 +121,7 @@ void write_metrics_json(const std::string& path, const std::vector<EpochMetrics>
       doc["confusion_matrix"].push_back(row);
     }
   }
-  write_file_atomic(path, doc.dump(2) + "\n", "metrics");
+  write_file_atomic(path, dump_with_steps(doc, steps) + "\n", "metrics");
 }
 
 }  // namespace cnn

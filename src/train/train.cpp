@@ -68,14 +68,27 @@ EvalResult train_one_epoch(Module& model, DataLoader& loader, Optimizer& optimiz
     optimizer.step();
     if (options.step_scheduler != nullptr) options.step_scheduler->step();
 
+    const double correct_before = metrics.top1() * double(metrics.samples());
     metrics.update(logits, batch.labels, loss_value * double(batch.labels.size(0)));
+    const double batch_accuracy =
+        (metrics.top1() * double(metrics.samples()) - correct_before) / double(batch.labels.size(0));
     ++step;
     if (options.on_step) {
       const double elapsed = seconds_since(start);
       // Sharded (mpirun): this rank's running loss and accuracy, and every rank's images/s (equal shards).
       const double images = double(metrics.samples()) * double(loader.options().num_replicas);
-      options.on_step({options.epoch, options.epochs, step, steps, metrics.loss(), metrics.top1(), images / elapsed,
-                       elapsed, lr});
+      options.on_step({.epoch = options.epoch,
+                       .epochs = options.epochs,
+                       .step = step,
+                       .steps = steps,
+                       .loss = metrics.loss(),
+                       .accuracy = metrics.top1(),
+                       .batch_loss = loss_value,
+                       .batch_accuracy = std::round(batch_accuracy * double(batch.labels.size(0))) /
+                                         double(batch.labels.size(0)),
+                       .images_per_second = images / elapsed,
+                       .seconds = elapsed,
+                       .lr = lr});
     }
   }
   if (loader.options().num_replicas > 1) metrics.all_reduce();  // the epoch's figures over every rank's shard

@@ -1,4 +1,5 @@
-// Line charts (axes, nice ticks, grid, legend) and the confusion-matrix heatmap, drawn by cairo.
+// Line charts (axes, nice ticks, grid, legend; one or several per picture), TensorBoard's smoothing, and the
+// confusion-matrix heatmap, drawn by cairo.
 // Not images of tensors (figure.cpp); PNG or SVG is chosen by the Canvas from the file name.
 #include <cnn/error.h>
 #include <cnn/viz_chart.h>
@@ -50,7 +51,10 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
   return ticks;
 }
 
-void save_line_chart(const std::string& path, const std::vector<Series>& series, const ChartOptions& o) {
+namespace {
+
+// One line chart in the rectangle (0, 0, o.width, o.height) of the current cairo transformation.
+void draw_line_chart(cairo_t* cr, const std::vector<Series>& series, const ChartOptions& o, const std::string& path) {
   double x_lo = std::numeric_limits<double>::max(), x_hi = -x_lo, y_lo = x_lo, y_hi = -x_lo;
   for (const Series& s : series) {
     CNN_CHECK(s.x.size() == s.y.size(), "save_line_chart: series '{}' has {} x values but {} y values", s.label,
@@ -79,8 +83,6 @@ void save_line_chart(const std::string& path, const std::vector<Series>& series,
   auto px = [&](double x) { return left + (x - xt.front()) / (xt.back() - xt.front()) * pw; };
   auto py = [&](double y) { return top + ph - (y - yt.front()) / (yt.back() - yt.front()) * ph; };
 
-  detail::Canvas canvas(path, o.width, o.height);
-  cairo_t* cr = canvas.cr();
   detail::set_color(cr, "#000000");
   if (!o.title.empty()) detail::draw_text(cr, o.title, o.width / 2, 26, 15, 0.5, true);
   cairo_set_line_width(cr, 1);
@@ -114,15 +116,15 @@ void save_line_chart(const std::string& path, const std::vector<Series>& series,
   for (size_t k = 0; k < series.size(); ++k) {
     const Series& s = series[k];
     const std::string color = s.color.empty() ? palette(k) : s.color;
-    detail::set_color(cr, color);
-    cairo_set_line_width(cr, 2);
-    for (size_t i = 0; i < s.x.size(); ++i) {
+    detail::set_color(cr, color, s.alpha);
+    cairo_set_line_width(cr, s.line_width);
+    for (size_t i = 0; i < s.x.size() && s.line_width > 0; ++i) {
       const double y = py(o.log_y ? std::log10(std::max(s.y[i], 1e-12)) : s.y[i]);
       if (i == 0) cairo_move_to(cr, px(s.x[i]), y);
       else cairo_line_to(cr, px(s.x[i]), y);
     }
     cairo_stroke(cr);
-    for (size_t i = 0; i < s.x.size(); ++i) {
+    for (size_t i = 0; i < s.x.size() && s.markers; ++i) {
       cairo_arc(cr, px(s.x[i]), py(o.log_y ? std::log10(std::max(s.y[i], 1e-12)) : s.y[i]), 3, 0, 2 * M_PI);
       cairo_fill(cr);
     }
@@ -139,15 +141,67 @@ void save_line_chart(const std::string& path, const std::vector<Series>& series,
   cairo_stroke(cr);
   for (size_t k = 0; k < series.size(); ++k) {
     const double y = ly + 14 + 18.0 * static_cast<double>(k);
-    detail::set_color(cr, series[k].color.empty() ? palette(k) : series[k].color);
-    cairo_set_line_width(cr, 2);
+    detail::set_color(cr, series[k].color.empty() ? palette(k) : series[k].color, series[k].alpha);
+    cairo_set_line_width(cr, std::max(series[k].line_width, 1.0));
     cairo_move_to(cr, lx + 6, y - 4);
     cairo_line_to(cr, lx + 26, y - 4);
-    cairo_stroke(cr);
+    if (series[k].line_width > 0) cairo_stroke(cr);
+    cairo_new_path(cr);
+    if (series[k].markers) {
+      cairo_arc(cr, lx + 16, y - 4, 3, 0, 2 * M_PI);
+      cairo_fill(cr);
+    }
     detail::set_color(cr, "#000000");
     detail::draw_text(cr, series[k].label, lx + 30, y, 11);
   }
+}
+
+}  // namespace
+
+void save_line_chart(const std::string& path, const std::vector<Series>& series, const ChartOptions& o) {
+  detail::Canvas canvas(path, o.width, o.height);
+  draw_line_chart(canvas.cr(), series, o, path);
   canvas.finish();
+}
+
+void save_line_charts(const std::string& path, const std::vector<Chart>& charts, const std::string& title,
+                      int64_t columns) {
+  CNN_CHECK(!charts.empty() && columns > 0, "save_line_charts: {} charts in {} columns for '{}'", charts.size(),
+            columns, path);
+  const auto cols = static_cast<size_t>(std::min<int64_t>(columns, static_cast<int64_t>(charts.size())));
+  const size_t rows = (charts.size() + cols - 1) / cols;
+  double cell_w = 0, cell_h = 0;
+  for (const Chart& c : charts) {
+    cell_w = std::max(cell_w, c.options.width);
+    cell_h = std::max(cell_h, c.options.height);
+  }
+  const double head = title.empty() ? 0 : 36;
+  detail::Canvas canvas(path, cell_w * static_cast<double>(cols), head + cell_h * static_cast<double>(rows));
+  cairo_t* cr = canvas.cr();
+  if (!title.empty()) {
+    detail::set_color(cr, "#000000");
+    detail::draw_text(cr, title, cell_w * static_cast<double>(cols) / 2, 26, 16, 0.5, true);
+  }
+  for (size_t i = 0; i < charts.size(); ++i) {
+    cairo_save(cr);
+    cairo_translate(cr, cell_w * static_cast<double>(i % cols), head + cell_h * static_cast<double>(i / cols));
+    draw_line_chart(cr, charts[i].series, charts[i].options, path);
+    cairo_restore(cr);
+  }
+  canvas.finish();
+}
+
+std::vector<double> ema_smooth(const std::vector<double>& values, double weight) {
+  CNN_CHECK(weight >= 0 && weight < 1, "ema_smooth: weight must be in [0, 1), got {}", weight);
+  std::vector<double> out;
+  out.reserve(values.size());
+  double last = 0, debias = 1;
+  for (double v : values) {
+    last = last * weight + (1 - weight) * v;
+    debias *= weight;
+    out.push_back(last / (1 - debias));
+  }
+  return out;
 }
 
 void save_confusion_matrix(const std::string& path, const std::vector<std::vector<int64_t>>& counts,

@@ -65,31 +65,44 @@ std::string section(const std::string& id, const std::string& title, const std::
   return fmt::format("<section id=\"{}\">\n<h2>{}</h2>\n{}\n</section>\n", id, title, body);
 }
 
-// Loss, accuracy and learning rate per epoch as PNG (embedded) and SVG (beside it).
-std::string curves(const json& epochs, double config_lr, const fs::path& dir) {
-  Series train_loss{"train", {}, {}, ""}, test_loss{"test", {}, {}, ""}, train_acc = train_loss, test_acc = test_loss;
-  Series lr{"learning rate", {}, {}, ""};
-  for (const json& e : epochs) {
-    const double x = e.value("epoch", 0.0);
-    for (auto [s, key] : {std::pair{&train_loss, "train_loss"}, {&test_loss, "test_loss"}, {&train_acc, "train_acc"},
-                          {&test_acc, "test_acc"}})
-      if (e.contains(key)) {
-        s->x.push_back(x);
-        s->y.push_back(e[key].get<double>() * (std::string(key).ends_with("acc") ? 100.0 : 1.0));
-      }
-    lr.x.push_back(x);
-    lr.y.push_back(e.value("lr", config_lr));
-  }
+// Loss, accuracy and learning rate (per step and per epoch) as PNG (embedded) and SVG (beside it).
+std::string curves(const std::string& run_dir, const fs::path& dir) {
   std::string html;
-  for (const auto& [name, series, options] :
-       {std::tuple{"loss", std::vector{train_loss, test_loss}, ChartOptions{.title = "Loss", .x_label = "epoch", .y_label = "cross-entropy"}},
-        std::tuple{"accuracy", std::vector{train_acc, test_acc}, ChartOptions{.title = "Accuracy", .x_label = "epoch", .y_label = "accuracy (%)"}},
-        std::tuple{"lr", std::vector{lr}, ChartOptions{.title = "Learning rate", .x_label = "epoch", .y_label = "lr"}}}) {
-    save_line_chart((dir / fmt::format("{}.svg", name)).string(), series, options);
-    save_line_chart((dir / fmt::format("{}.png", name)).string(), series, options);
+  const std::vector<Chart> charts = training_charts(run_dir);
+  for (const auto& [chart, name] : {std::pair{&charts[0], "loss"}, {&charts[1], "accuracy"}, {&charts[2], "lr"}}) {
+    for (const char* ext : {"svg", "png"})
+      save_line_chart((dir / fmt::format("{}.{}", name, ext)).string(), chart->series, chart->options);
     html += img(dir / fmt::format("{}.png", name), name);
   }
   return html;
+}
+
+// The settings that differ from `cnn train`'s defaults (config["defaults"], written by the CLI) as a table, the
+// full JSON folded below it. Without recorded defaults every setting is listed.
+std::string config_table(const json& config) {
+  const json defaults = config.value("defaults", json::object());
+  std::string rows;
+  int64_t same = 0;
+  for (const auto& [key, value] : config.items()) {
+    if (key == "defaults") continue;
+    if (defaults.contains(key) && defaults[key] == value) {
+      ++same;
+      continue;
+    }
+    const std::string was = defaults.contains(key) ? escape(defaults[key].dump()) : "";
+    rows += fmt::format("<tr><th style=\"text-align:left\">{}</th><td style=\"text-align:left\">{}</td>"
+                        "<td style=\"text-align:left;color:#808080\">{}</td></tr>\n",
+                        escape(key), escape(value.is_string() ? value.get<std::string>() : value.dump()), was);
+  }
+  json shown = config;
+  shown.erase("defaults");
+  const std::string caption =
+      defaults.empty() ? "All settings (this run recorded no defaults to compare with)."
+                       : fmt::format("Settings that differ from <code>cnn train</code>'s defaults ({} more are at "
+                                     "their default).", same);
+  return fmt::format("<p>{}</p>\n<table><tr><th>setting</th><th>value</th><th>default</th></tr>\n{}</table>\n"
+                     "<details><summary>Full configuration (JSON)</summary><pre>{}</pre></details>",
+                     caption, rows, escape(shown.dump(2)));
 }
 
 }  // namespace
@@ -115,7 +128,7 @@ std::string write_report(const std::string& run_dir, const ReportOptions& option
       "td,th{{border:1px solid #ccc;padding:2px 8px;text-align:right}}</style></head><body>\n"
       "<h1>{0} on {1}</h1>\n",
       escape(model_name), escape(dataset));
-  html += section("config", "Configuration", "<pre>" + escape(config.dump(2)) + "</pre>");
+  html += section("config", "Configuration", config_table(config));
   html += section("summary", "Model summary", "<pre>" + escape(summary(*model, image).str()) + "</pre>");
 
   const json epochs = metrics.value("epochs", json::array());
@@ -125,7 +138,11 @@ std::string write_report(const std::string& run_dir, const ReportOptions& option
                          e.value("epoch", 0), e.value("train_loss", 0.0), 100 * e.value("train_acc", 0.0),
                          e.value("test_loss", 0.0), 100 * e.value("test_acc", 0.0));
   html += section("curves", "Training curves",
-                  epochs.empty() ? "<p>no epochs recorded</p>" : table + "</table>\n" + curves(epochs, config.value("lr", 0.0), dir));
+                  epochs.empty() ? "<p>no epochs recorded</p>"
+                                 : table + "</table>\n<p>Per-step training values are the batch's own (faint) and "
+                                           "their exponential moving average with weight 0.9, debiased as "
+                                           "TensorBoard's smoothing; dots are epoch means and test results.</p>\n" +
+                                       curves(run_dir, dir));
 
   const std::string conv = first_conv_layer(*model, image);
   const Tensor weight = dynamic_cast<Conv2d&>(find_module(*model, conv)).weight;

@@ -103,6 +103,18 @@ TEST_P(RunFolderCli, TrainingWritesTheReportAndEvalReadsTheRun) {
   EXPECT_NE(html.find(fmt::format("<h1>{} on {}</h1>", spec.model, spec.dataset)), std::string::npos);
   EXPECT_NE(html.find("data:image/png;base64,"), std::string::npos);
   EXPECT_TRUE(is_png(run() + "/figures/explanations.png"));
+  // Per-step curves: one row per step, drawn beside the epoch points; the settings table lists what differs.
+  const nlohmann::json steps = read_json(run() + "/metrics.json")["steps"];
+  ASSERT_FALSE(steps["rows"].empty());
+  EXPECT_EQ(steps["rows"].size(), steps["rows"][0][2].get<size_t>()) << "one epoch: every step of it";
+  EXPECT_TRUE(is_png(run() + "/figures/loss.png"));
+  EXPECT_TRUE(fs::is_regular_file(run() + "/figures/accuracy.svg"));
+  EXPECT_NE(html.find("Settings that differ from <code>cnn train</code>'s defaults"), std::string::npos);
+  EXPECT_NE(html.find(fmt::format("<tr><th style=\"text-align:left\">model</th><td style=\"text-align:left\">{}</td>",
+                                  spec.model)),
+            std::string::npos);
+  EXPECT_EQ(html.find("<tr><th style=\"text-align:left\">opt</th>"), std::string::npos) << "sgd is the default";
+  EXPECT_NE(html.find("<details><summary>Full configuration (JSON)"), std::string::npos);
   fs::remove(run() + "/report.html");
   const auto rebuilt = cnn("report " + run());
   ASSERT_EQ(rebuilt.code, 0) << rebuilt.err;
@@ -119,7 +131,7 @@ TEST_P(RunFolderCli, TrainingWritesTheReportAndEvalReadsTheRun) {
 // Every viz kind opens the run; then the run moves to another machine without its data folder: filters still draw
 // (no data is read), eval names the missing folder.
 TEST_P(RunFolderCli, EveryVizKindOpensTheRunAndFiltersNeedOnlyTheFolder) {
-  for (const char* kind : {"filters", "features", "saliency", "gradcam"}) {
+  for (const char* kind : {"filters", "features", "saliency", "gradcam", "curves", "samples", "augment"}) {
     const std::string png = out(std::string(kind) + ".png");
     const auto r = cnn(fmt::format("viz {} {} -o {}", kind, run(), png));
     EXPECT_EQ(r.code, 0) << kind << ": " << r.err;

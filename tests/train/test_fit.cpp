@@ -114,6 +114,40 @@ TEST(Fit, LearnsWithCallbacksScheduleAndFiles) {
   EXPECT_EQ(metrics["confusion_matrix"].size(), 4u);
   EXPECT_EQ(metrics["per_class_accuracy"].size(), 4u);
   EXPECT_FALSE(fs::exists(fs::path(dir) / "last.ckpt.tmp"));
+  // Every step is logged with its own batch's loss and accuracy (4 batches per epoch here).
+  ASSERT_EQ(result.steps.size(), 24u);
+  EXPECT_EQ(result.steps[5].epoch, 2);
+  EXPECT_EQ(result.steps[5].step, 2);
+  EXPECT_EQ(result.steps[5].steps, 4);
+  EXPECT_DOUBLE_EQ(result.steps[0].lr, 0.2);
+  for (const StepRecord& s : result.steps) {
+    EXPECT_GT(s.loss, 0.0);
+    EXPECT_GE(s.accuracy, 0.0);
+    EXPECT_LE(s.accuracy, 1.0);
+    EXPECT_EQ(std::round(s.accuracy * 8), s.accuracy * 8) << "a fraction of the batch of 8";
+  }
+  const std::vector<StepRecord> logged = read_step_log((fs::path(dir) / "metrics.json").string());
+  ASSERT_EQ(logged.size(), 24u);
+  EXPECT_DOUBLE_EQ(logged[23].loss, result.steps[23].loss);
+  EXPECT_EQ(metrics["steps"]["columns"][3], "loss");
+  EXPECT_EQ(metrics["steps"]["rows"].size(), 24u);
+}
+
+// A run extended by --resume keeps the steps logged before it, and the epoch means are the steps' means.
+TEST(Fit, StepLogSurvivesResume) {
+  const std::string dir = temp_dir();
+  TinyRun r;
+  SGD opt(r.model->parameters(), {.lr = 0.1, .momentum = 0.9});
+  const FitResult first = fit(*r.model, r.train, r.val, opt, {.epochs = 1, .output_dir = dir});
+  ASSERT_EQ(first.steps.size(), 4u);
+  double mean = 0;
+  for (const StepRecord& s : first.steps) mean += s.loss / 4;
+  EXPECT_NEAR(mean, first.history[0].train_loss, 1e-6) << "equal batches of 8";
+  const FitResult both = fit(*r.model, r.train, r.val, opt, {.epochs = 2, .output_dir = dir, .resume = dir});
+  ASSERT_EQ(both.steps.size(), 8u);
+  EXPECT_DOUBLE_EQ(both.steps[3].loss, first.steps[3].loss);
+  EXPECT_EQ(both.steps[4].epoch, 2);
+  EXPECT_EQ(read_step_log(dir + "/metrics.json").size(), 8u);
 }
 
 TEST(Fit, CallbackCanStopTraining) {

@@ -44,6 +44,28 @@ TEST(Charts, LineChartAsPngAndSvg) {
   EXPECT_THROW(viz::save_line_chart((dir / "bad.jpg").string(), series, options), Error);
 }
 
+TEST(Charts, SeveralChartsInOnePicture) {
+  const fs::path dir = temp_dir();
+  const viz::ChartOptions o{.title = "a", .width = 300, .height = 200};
+  std::vector<viz::Series> steps{{.label = "per step", .x = {0.25, 0.5, 0.75, 1}, .y = {2, 1, 1.5, 0.5},
+                                  .line_width = 1, .markers = false, .alpha = 0.3}};
+  viz::save_line_charts((dir / "three.png").string(), {{steps, o}, {steps, o}, {steps, o}}, "run", 2);
+  EXPECT_EQ(viz::read_png((dir / "three.png").string()).shape(), Shape({3, 36 + 2 * 200, 2 * 300}));
+  EXPECT_THROW(viz::save_line_charts((dir / "none.png").string(), {}), Error);
+}
+
+TEST(Charts, EmaSmoothingIsTensorBoards) {
+  // weight 0.5: ema 0.5, debiased by 1 - 0.5 -> 1; then 0.25 + 1.5 = 1.75 over 0.75 -> 7/3; then 0.875 + 0 over
+  // 0.875 -> 1.
+  const std::vector<double> s = viz::ema_smooth({1, 3, 0}, 0.5);
+  ASSERT_EQ(s.size(), 3u);
+  EXPECT_DOUBLE_EQ(s[0], 1.0);
+  EXPECT_DOUBLE_EQ(s[1], 7.0 / 3.0);
+  EXPECT_DOUBLE_EQ(s[2], 1.0);
+  EXPECT_EQ(viz::ema_smooth({4, 5}, 0.0), (std::vector<double>{4, 5}));
+  EXPECT_THROW(viz::ema_smooth({1}, 1.0), Error);
+}
+
 TEST(Charts, NiceTicksCoverTheRange) {
   const auto t = viz::nice_ticks(0.13, 0.92, 6);
   EXPECT_LE(t.front(), 0.13);

@@ -234,6 +234,7 @@ void run_train(TrainArgs a, const TrainSetup& setup) {
   nlohmann::ordered_json metrics_config = config;
   metrics_config["num_parameters"] = total;
   metrics_config["trainable_parameters"] = trainable;
+  metrics_config["defaults"] = resolved_config(TrainArgs{});  // the report lists what differs from these
   Progress progress(a.log_interval, a.quiet);
   auto print_epoch = [&progress, &a](const EpochMetrics& m) {
     progress.finish();

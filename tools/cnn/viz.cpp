@@ -87,6 +87,7 @@ void add_viz_command(CLI::App& app) {
   add_viz_model_commands(viz);
   add_viz_explain_commands(viz);
   add_viz_course_commands(viz);
+  add_viz_data_commands(viz);
 }
 
 void add_report_command(CLI::App& app) {

@@ -42,5 +42,6 @@ std::vector<int64_t> parse_ints(const std::string& text, const std::string& what
 void add_viz_model_commands(CLI::App* viz);
 void add_viz_explain_commands(CLI::App* viz);
 void add_viz_course_commands(CLI::App* viz);
+void add_viz_data_commands(CLI::App* viz);
 
 }  // namespace cnn::cli
