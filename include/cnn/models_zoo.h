@@ -66,7 +66,8 @@ ModulePtr efficientnet_b0(const ModelOptions& options = {});
 
 /// GoogLeNet (Inception v1) as torchvision with transform_input=False. Its forward returns the main logits;
 /// with .aux_logits, forward_with_aux() also gives the auxiliary logits while training, as torchvision's
-/// GoogLeNetOutputs(logits, aux_logits2, aux_logits1).
+/// GoogLeNetOutputs(logits, aux_logits2, aux_logits1). kwargs branch3_kernel=5 builds the paper's 5x5
+/// convolutions in branch3 where torchvision has 3x3 (7,005,832 parameters; torchvision's weights need the 3).
 class GoogLeNet : public Module {
  public:
   explicit GoogLeNet(const ModelOptions& options = {});
