@@ -1,6 +1,6 @@
-// Zoo variants beyond torchvision's defaults: GoogLeNet with the paper's 5x5 convolutions (branch3_kernel=5),
-// checked against torchvision's key lists and parameter counts (tests/fixtures/gen_zoo.py) and against counts
-// worked out by hand below.
+// Zoo variants beyond torchvision's defaults: GoogLeNet with the paper's 5x5 convolutions (branch3_kernel=5) and
+// EfficientNet's compound scaling B0..B3, checked against torchvision's key lists and parameter counts
+// (tests/fixtures/gen_zoo.py) and against counts worked out by hand below.
 #include <cnn/blocks.h>
 #include <cnn/models.h>
 
@@ -63,4 +63,36 @@ TEST(ZooVariants, GoogLeNetWithThePapers5x5) {
             "googlenet: branch3_kernel must be 3 (torchvision) or 5 (the paper's 5x5), got \"7\"");
   EXPECT_EQ(test::error_message([] { build("googlenet", {.kwargs = {{"depth", "5"}}}); }),
             "googlenet: unknown option \"depth\" (options: branch3_kernel)");
+}
+
+struct Scaled {
+  std::string model;
+  int64_t params, resolution;
+  std::string dropout;
+};
+
+class EfficientNetScaling : public ::testing::TestWithParam<Scaled> {};
+
+TEST_P(EfficientNetScaling, TorchvisionKeysCountsAndResolution) {
+  const Scaled& c = GetParam();
+  const ModulePtr model = build(c.model);
+  EXPECT_TRUE(test::same_keys(*model, "keys_" + c.model));
+  EXPECT_EQ(model->num_parameters(), c.params);
+  EXPECT_EQ(models::default_input_shape(c.model), (Shape{3, c.resolution, c.resolution}));
+  EXPECT_NE(model->str().find("(0): Dropout(p=" + c.dropout + ", inplace=False)"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(Zoo, EfficientNetScaling,
+                         ::testing::Values(Scaled{"efficientnet_b0", 5'288'548, 224, "0.2"},
+                                           Scaled{"efficientnet_b1", 7'794'184, 240, "0.2"},
+                                           Scaled{"efficientnet_b2", 9'109'994, 260, "0.3"},
+                                           Scaled{"efficientnet_b3", 12'233'232, 300, "0.3"}),
+                         [](const auto& info) { return info.param.model; });
+
+TEST(ZooVariants, EfficientNetScaledModelsRun) {
+  NoGradGuard no_grad;
+  const ModulePtr b3 = build("efficientnet_b3", {.num_classes = 5, .in_channels = 1});
+  for (const auto& [key, t] : b3->state_dict()) Tensor(t).fill_(key.ends_with("running_var") ? 1.0 : 0.0);
+  b3->eval();
+  EXPECT_EQ((*b3)(zeros({1, 1, 32, 32})).shape(), (Shape{1, 5}));
 }
