@@ -32,7 +32,7 @@ MODELS = [(name, name, getattr(torchvision.models, name), {}, []) for name in [
     "resnet18", "resnet34", "resnet50", "resnet101", "resnet152", "resnext50_32x4d", "resnext101_32x8d",
     "wide_resnet50_2", "mobilenet_v2", "densenet121", "densenet161", "densenet169", "densenet201",
     "shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "shufflenet_v2_x1_5", "shufflenet_v2_x2_0",
-    "squeezenet1_0", "squeezenet1_1", "efficientnet_b0",
+    "squeezenet1_0", "squeezenet1_1", "efficientnet_b0", "efficientnet_b1", "efficientnet_b2", "efficientnet_b3",
 ]] + [
     ("googlenet", "googlenet", torchvision.models.googlenet, {"aux_logits": False, "init_weights": True}, []),
     ("googlenet (aux_logits)", "googlenet", torchvision.models.googlenet, {"aux_logits": True, "init_weights": True},

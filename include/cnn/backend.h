@@ -36,11 +36,12 @@ struct PoolParams {
 
 enum class EltwiseKind {
   relu, clip, sigmoid, tanh, exp, log, sqrt, pow, linear, abs,
-  gelu_erf, gelu_tanh, swish, hardswish, hardsigmoid
+  gelu_erf, gelu_tanh, swish, hardswish, hardsigmoid, elu, selu, mish
 };
 /// relu: x>0 ? x : alpha*x (leaky slope alpha); clip: min(max(x, alpha), beta); pow: x^alpha;
 /// linear: alpha*x + beta; gelu_erf: x/2 (1 + erf(x/sqrt 2)); gelu_tanh: x/2 (1 + tanh(sqrt(2/pi)(x + 0.044715x^3)));
-/// swish: x sigmoid(alpha*x) (silu is alpha 1); hardswish: x relu6(x+3)/6; hardsigmoid: relu6(x+3)/6.
+/// swish: x sigmoid(alpha*x) (silu is alpha 1); hardswish: x relu6(x+3)/6; hardsigmoid: relu6(x+3)/6;
+/// elu: x>0 ? x : alpha*(e^x - 1); selu: beta * elu (SELU: alpha 1.6733, beta 1.0507); mish: x tanh(ln(1 + e^x)).
 struct EltwiseParams {
   EltwiseKind kind = EltwiseKind::relu;
   float alpha = 0.0f;
@@ -199,6 +200,16 @@ class Backend {
   virtual Tensor eltwise_backward(const Tensor& dy, const Tensor& x, const Tensor& y, const EltwiseParams& p) = 0;
   // a, b broadcastable -> out of the broadcast shape.
   virtual Tensor binary(BinaryKind kind, const Tensor& a, const Tensor& b) = 0;
+
+  // ---- PReLU (channel is dim 1) ----
+  // x [N, C, *] (any shape when w has one element), w [1] or [C] -> y like x: x > 0 ? x : w[c] x.
+  virtual Tensor prelu_forward(const Tensor& x, const Tensor& w) = 0;
+  struct PreluGrads {
+    Tensor dx, dw;  // undefined unless asked for
+  };
+  // dy like x -> dx like x (x > 0 ? dy : w[c] dy) and dw like w (the sum of x dy over x <= 0, per channel).
+  virtual PreluGrads prelu_backward(const Tensor& dy, const Tensor& x, const Tensor& w, bool need_dx,
+                                    bool need_dw) = 0;
 
   // ---- Reductions ----
   // Reduces x over `dims` (sorted, distinct); keepdim keeps them as size 1.

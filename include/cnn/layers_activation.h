@@ -1,5 +1,5 @@
-// More parameter-free torch.nn layers: GELU, SiLU, Hardswish, Hardsigmoid, Softmax and Dropout2d.
-// Not the math: each forward calls its op from ops.h. The first activations (ReLU, ...) are in activation.h.
+// More torch.nn activation layers: GELU, SiLU, Hardswish, Hardsigmoid, ELU, SELU, Mish, PReLU (learnable slopes),
+// Softmax and Dropout2d. Not the math: each forward calls its op from ops.h. ReLU and the first ones: activation.h.
 // Usage: Sequential(Conv2d(16, 16, {.kernel_size = 3, .padding = 1}), Hardswish(), Dropout2d(0.1))
 #pragma once
 
@@ -39,6 +39,51 @@ class Hardsigmoid : public ElementwiseModule {
  public:
   Tensor forward(const Tensor& x) override;
   std::string type_name() const override { return "Hardsigmoid"; }
+};
+
+/// x > 0 ? x : alpha * (exp(x) - 1). Usage: ELU() or ELU(0.5)
+class ELU : public ElementwiseModule {
+ public:
+  explicit ELU(double alpha = 1.0) : alpha_(alpha) {}
+  Tensor forward(const Tensor& x) override;
+  std::string type_name() const override { return "ELU"; }
+  std::string extra_repr() const override;
+  double alpha() const { return alpha_; }
+
+ private:
+  double alpha_;
+};
+
+/// scale * elu(x, alpha) with the fixed alpha 1.6733 and scale 1.0507 of self-normalising networks.
+class SELU : public ElementwiseModule {
+ public:
+  Tensor forward(const Tensor& x) override;
+  std::string type_name() const override { return "SELU"; }
+};
+
+/// x * tanh(softplus(x)).
+class Mish : public ElementwiseModule {
+ public:
+  Tensor forward(const Tensor& x) override;
+  std::string type_name() const override { return "Mish"; }
+};
+
+/// x > 0 ? x : weight[c] * x with a learnable `weight` [num_parameters], all `init`: one slope shared by every
+/// channel (1) or one per channel of dim 1 (C). Not an in-place activation (summary() counts its output).
+/// Usage: PReLU() or PReLU(64, 0.1)
+class PReLU : public Module {
+ public:
+  explicit PReLU(int64_t num_parameters = 1, double init = 0.25);
+  Tensor forward(const Tensor& x) override;
+  std::string type_name() const override { return "PReLU"; }
+  std::string extra_repr() const override;
+  Shape output_shape(const Shape& in) const override { return in; }
+  int64_t num_parameters() const { return num_parameters_; }
+
+  Tensor weight;
+
+ private:
+  int64_t num_parameters_;
 };
 
 /// Softmax along `dim` (required: PyTorch's implicit dim is deprecated). Usage: Softmax(1)

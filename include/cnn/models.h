@@ -31,7 +31,7 @@ struct ModelOptions {
   /// ResNets: a 3x3 stride-1 stem and no max-pool (maxpool becomes Identity), for 32x32 inputs.
   bool cifar_stem = false;
   /// Model-specific settings as key=value strings, as timm's --model-kwargs (plaincnn: depth, width, kernel,
-  /// pool, bn, head, dropout, image_size). Models without such settings refuse them.
+  /// pool, bn, head, dropout, image_size; googlenet: branch3_kernel). Models without such settings refuse them.
   std::map<std::string, std::string> kwargs{};
 };
 

@@ -61,12 +61,18 @@ ModulePtr squeezenet1_0(const ModelOptions& options = {});
 ModulePtr squeezenet1_1(const ModelOptions& options = {});
 
 /// EfficientNet-B0: features (stem, 16 MBConv in 7 stages with SiLU, squeeze-excitation and stochastic depth
-/// 0.2, head 1x1 to 1280), avgpool, classifier (Dropout(0.2), Linear).
+/// 0.2, head 1x1 to 1280), avgpool, classifier (Dropout(0.2), Linear). B1..B3 scale B0 as torchvision (widths x
+/// 1.0, 1.1, 1.2 rounded to multiples of 8; stage depths ceil(x 1.1, 1.2, 1.4); dropout 0.2, 0.3, 0.3), designed
+/// for 240, 260 and 300 pixels: 7,794,184, 9,109,994 and 12,233,232 parameters.
 ModulePtr efficientnet_b0(const ModelOptions& options = {});
+ModulePtr efficientnet_b1(const ModelOptions& options = {});
+ModulePtr efficientnet_b2(const ModelOptions& options = {});
+ModulePtr efficientnet_b3(const ModelOptions& options = {});
 
 /// GoogLeNet (Inception v1) as torchvision with transform_input=False. Its forward returns the main logits;
 /// with .aux_logits, forward_with_aux() also gives the auxiliary logits while training, as torchvision's
-/// GoogLeNetOutputs(logits, aux_logits2, aux_logits1).
+/// GoogLeNetOutputs(logits, aux_logits2, aux_logits1). kwargs branch3_kernel=5 builds the paper's 5x5
+/// convolutions in branch3 where torchvision has 3x3 (7,005,832 parameters; torchvision's weights need the 3).
 class GoogLeNet : public Module {
  public:
   explicit GoogLeNet(const ModelOptions& options = {});

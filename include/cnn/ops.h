@@ -178,6 +178,14 @@ Tensor silu(const Tensor& x);
 Tensor hardswish(const Tensor& x);
 /// relu6(x + 3) / 6.
 Tensor hardsigmoid(const Tensor& x);
+/// x > 0 ? x : alpha * (exp(x) - 1).
+Tensor elu(const Tensor& x, double alpha = 1.0);
+/// scale * elu(x, alpha) with SELU's fixed alpha 1.6732632423543772 and scale 1.0507009873554805.
+Tensor selu(const Tensor& x);
+/// x * tanh(softplus(x)).
+Tensor mish(const Tensor& x);
+/// x > 0 ? x : weight[c] * x, c the channel (dim 1); weight [1] (one slope shared) or [C]. Usage: prelu(x, w)
+Tensor prelu(const Tensor& x, const Tensor& weight);
 
 // ---- Resampling and rearranging (ops/interpolate.cpp, ops/rearrange.cpp) ----
 /// x [N, C, H, W] resized by "nearest" or "bilinear" with PyTorch's index rules. Usage:

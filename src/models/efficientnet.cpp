@@ -1,5 +1,6 @@
-// EfficientNet-B0 as torchvision.models.efficientnet: stem, seven stages of MBConv with a linearly growing
-// stochastic-depth probability, head, classifier and initialisation. Not the block (nn/blocks/efficientnet_block).
+// EfficientNet-B0..B3 as torchvision.models.efficientnet: stem, seven stages of MBConv with a linearly growing
+// stochastic-depth probability, head, classifier and initialisation, and torchvision's compound scaling of B0's
+// stages (_efficientnet_conf). Not the block (nn/blocks/efficientnet_block).
 #include <cnn/blocks.h>
 #include <cnn/ops.h>
 
@@ -55,13 +56,45 @@ class EfficientNet : public Module {
   std::string type_name() const override { return "EfficientNet"; }
 };
 
+// torchvision's _efficientnet_conf: B0's stages with every width times width_mult, rounded by make_divisible(., 8),
+// and every stage's depth ceil(num_layers * depth_mult).
+std::vector<StageConfig> scaled_stages(double width_mult, double depth_mult) {
+  static const std::vector<StageConfig> b0{{1, 3, 1, 32, 16, 1},  {6, 3, 2, 16, 24, 2},  {6, 5, 2, 24, 40, 2},
+                                           {6, 3, 2, 40, 80, 3},  {6, 5, 1, 80, 112, 3}, {6, 5, 2, 112, 192, 4},
+                                           {6, 3, 1, 192, 320, 1}};
+  std::vector<StageConfig> stages;
+  for (StageConfig s : b0) {
+    s.input_channels = make_divisible(static_cast<double>(s.input_channels) * width_mult, 8);
+    s.out_channels = make_divisible(static_cast<double>(s.out_channels) * width_mult, 8);
+    s.num_layers = static_cast<int64_t>(std::ceil(static_cast<double>(s.num_layers) * depth_mult));
+    stages.push_back(s);
+  }
+  return stages;
+}
+
+// One member of the family: torchvision's efficientnet_bN arguments.
+struct Scaling {
+  double width_mult, depth_mult, dropout;
+};
+
+ModulePtr efficientnet(const std::string& name, const Scaling& s, const ModelOptions& o) {
+  return std::make_shared<EfficientNet>(scaled_stages(s.width_mult, s.depth_mult), s.dropout, 0.2,
+                                        resolve(name, o, kImageNet));
+}
+
 }  // namespace
 
 ModulePtr efficientnet_b0(const ModelOptions& o) {
-  const std::vector<StageConfig> stages{{1, 3, 1, 32, 16, 1},  {6, 3, 2, 16, 24, 2},  {6, 5, 2, 24, 40, 2},
-                                        {6, 3, 2, 40, 80, 3},  {6, 5, 1, 80, 112, 3}, {6, 5, 2, 112, 192, 4},
-                                        {6, 3, 1, 192, 320, 1}};
-  return std::make_shared<EfficientNet>(stages, 0.2, 0.2, resolve("efficientnet_b0", o, kImageNet));
+  return efficientnet("efficientnet_b0", {.width_mult = 1.0, .depth_mult = 1.0, .dropout = 0.2}, o);
+}
+ModulePtr efficientnet_b1(const ModelOptions& o) {
+  return efficientnet("efficientnet_b1", {.width_mult = 1.0, .depth_mult = 1.1, .dropout = 0.2}, o);
+}
+ModulePtr efficientnet_b2(const ModelOptions& o) {
+  return efficientnet("efficientnet_b2", {.width_mult = 1.1, .depth_mult = 1.2, .dropout = 0.3}, o);
+}
+ModulePtr efficientnet_b3(const ModelOptions& o) {
+  return efficientnet("efficientnet_b3", {.width_mult = 1.2, .depth_mult = 1.4, .dropout = 0.3}, o);
 }
 
 }  // namespace cnn::models

@@ -1,6 +1,7 @@
 // Traced ops as ONNX nodes (see ops.h). Each case follows the op's own attributes (trace_attributes in src/ops).
 // OpenCV's ONNX importer (4.6) rejects Clip with min/max given as inputs, so ReLU6 from opset 11 on is written
-// as r - Relu(r - 6) with r = Relu(x); SiLU is x * Sigmoid(x), as PyTorch exports it.
+// as r - Relu(r - 6) with r = Relu(x); SiLU is x * Sigmoid(x), as PyTorch exports it, and so is Mish below opset 18:
+// x * Tanh(Softplus(x)).
 #include "onnx/ops.h"
 
 #include <cnn/error.h>
@@ -119,6 +120,26 @@ void gated(const Context& c, const std::string& gate, float alpha = 0.f, float b
   auto& n = c.node(gate, {c.in(0)}, s);
   if (gate == "HardSigmoid") set_float(n, "alpha", alpha), set_float(n, "beta", beta);
   c.node("Mul", {c.in(0), s});
+}
+
+// PRelu broadcasts its slope from the right: slopes [C] for x [N, C, *] become [C, 1, ...] (one shared slope as is).
+void prelu(const Context& c) {
+  const int64_t slopes = c.in_shape(1).numel(), rank = c.in_shape(0).dim();
+  std::string slope = c.in(1);
+  if (slopes > 1 && rank > 2) {
+    Ints shape(static_cast<size_t>(rank - 1), 1);
+    shape[0] = slopes;
+    slope = c.g.temp(c.out + "_slope");
+    c.node("Reshape", {c.in(1), c.g.constant_i64(shape)}, slope);
+  }
+  c.node("PRelu", {c.in(0), slope});
+}
+
+void mish(const Context& c) {
+  const std::string soft = c.g.temp(c.out + "_softplus"), gate = c.g.temp(c.out + "_tanh");
+  c.node("Softplus", {c.in(0)}, soft);
+  c.node("Tanh", {soft}, gate);
+  c.node("Mul", {c.in(0), gate});
 }
 
 void pool(const Context& c, const std::string& type) {
@@ -254,6 +275,11 @@ const std::map<std::string, Converter>& converters() {
          if (c.g.opset() >= 14) return unary(c, "HardSwish");
          gated(c, "HardSigmoid", 1.f / 6.f, 0.5f);
        }},
+      {"EluBackward",
+       [](const Context& c) { set_float(c.node("Elu", {c.in(0)}), "alpha", static_cast<float>(c.real("alpha"))); }},
+      {"SeluBackward", [](const Context& c) { unary(c, "Selu"); }},
+      {"MishBackward", mish},
+      {"PreluBackward", prelu},
       {"NegBackward", [](const Context& c) { unary(c, "Neg"); }},
       {"ExpBackward", [](const Context& c) { unary(c, "Exp"); }},
       {"LogBackward", [](const Context& c) { unary(c, "Log"); }},

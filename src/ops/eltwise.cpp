@@ -1,6 +1,6 @@
 // Elementwise math and activations: neg, pow, exp, log, sqrt, abs, clamp, relu, relu6, leaky_relu,
-// sigmoid, tanh, gelu, silu, hardswish, hardsigmoid. Each dispatches one backend eltwise kernel and records its
-// backward kernel.
+// sigmoid, tanh, gelu, silu, hardswish, hardsigmoid, elu, selu, mish, and prelu with its per-channel slopes.
+// Each dispatches one backend kernel and records its backward kernel.
 #include <cnn/ops.h>
 #include <cnn/trace.h>
 
@@ -9,6 +9,10 @@
 namespace cnn {
 
 namespace {
+
+// torch.nn.functional.selu's constants.
+constexpr float kSeluAlpha = 1.6732632423543772848f;
+constexpr float kSeluScale = 1.0507009873554804934f;
 
 Tensor eltwise(const char* op, const char* node, const Tensor& x, EltwiseParams p) {
   CNN_CHECK(x.defined(), "{}: input is undefined", op);
@@ -62,6 +66,29 @@ Tensor silu(const Tensor& x) { return eltwise("silu", "SiluBackward", x, {Eltwis
 Tensor hardswish(const Tensor& x) { return eltwise("hardswish", "HardswishBackward", x, {EltwiseKind::hardswish}); }
 Tensor hardsigmoid(const Tensor& x) {
   return eltwise("hardsigmoid", "HardsigmoidBackward", x, {EltwiseKind::hardsigmoid});
+}
+Tensor elu(const Tensor& x, double alpha) {
+  return eltwise("elu", "EluBackward", x, {EltwiseKind::elu, static_cast<float>(alpha), 0.0f});
+}
+Tensor selu(const Tensor& x) { return eltwise("selu", "SeluBackward", x, {EltwiseKind::selu, kSeluAlpha, kSeluScale}); }
+Tensor mish(const Tensor& x) { return eltwise("mish", "MishBackward", x, {EltwiseKind::mish}); }
+
+Tensor prelu(const Tensor& x, const Tensor& weight) {
+  CNN_CHECK(x.defined() && weight.defined(), "prelu: input or weight is undefined");
+  CNN_CHECK(x.dtype() == DType::f32 && weight.dtype() == DType::f32,
+            "prelu: expected float32 input and weight, got {} input {} and {} weight {}", dtype_name(x.dtype()),
+            x.shape(), dtype_name(weight.dtype()), weight.shape());
+  const int64_t channels = x.dim() >= 2 ? x.size(1) : 1;
+  CNN_CHECK(weight.dim() == 1 && (weight.numel() == 1 || weight.numel() == channels),
+            "prelu: expected weight with {} for input {}, got {}",
+            channels == 1 ? std::string("1 element") : fmt::format("1 or {} elements", channels), x.shape(),
+            weight.shape());
+  Tensor y = backend().prelu_forward(x.detach(), weight.detach());
+  return record("PreluBackward", y, {x, weight},
+                [x = x.detach(), w = weight.detach()](const Tensor& dy, const NeedsGrad& needs) {
+                  Backend::PreluGrads g = backend().prelu_backward(dy, x, w, needs[0], needs[1]);
+                  return std::vector<Tensor>{g.dx, g.dw};
+                });
 }
 
 }  // namespace cnn

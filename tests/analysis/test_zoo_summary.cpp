@@ -1,6 +1,6 @@
 // The model zoo through summary(): parameter counts and MACs against the standard figures (vgg16 15.47 G,
-// resnet18 1.82 G, mobilenet_v2 0.30 G on 3x224x224) and known receptive fields. Each test skips until its model
-// is registered.
+// resnet18 1.82 G, mobilenet_v2 0.30 G, efficientnet_b0 0.386 G on 3x224x224) and known receptive fields. Each
+// test skips until its model is registered.
 #include <cnn/analysis.h>
 #include <cnn/models.h>
 
@@ -87,6 +87,11 @@ TEST(ZooSummary, SqueezeExcitationAddsGlobalContext) {
   if (!registered("efficientnet_b0")) GTEST_SKIP() << "efficientnet_b0 is not in the model registry yet";
   const ModelSummary s = summarize("efficientnet_b0");
   EXPECT_EQ(s.total_parameters, 5288548);
+  // Conv and linear multiply-adds at 224, as forward hooks on torchvision's model count them (output elements x
+  // in_channels/groups x kH x kW; linear: out x in): 385,814,752. torchvision publishes 0.386 GFLOPS (its "FLOPS"
+  // are these MACs), the paper 0.39B, which is the same figure rounded to two digits (1.1% above).
+  EXPECT_EQ(s.total_macs, 385'814'752);
+  EXPECT_NEAR(static_cast<double>(s.total_macs), 0.386e9, 0.01 * 0.386e9);
   const SummaryRow* gate = find_row(s, "features.1.0.block.1.fc2");
   const SummaryRow* project = find_row(s, "features.1.0.block.2.0");
   ASSERT_TRUE(gate && project);

@@ -81,6 +81,31 @@ TEST(OnnxExport, DynamicBatchAndOpsetForms) {
   EXPECT_EQ(ops10.count("Clip"), 35u) << "opset 10: Clip with min/max attributes, one per ReLU6";
 }
 
+TEST(OnnxExport, EluSeluMishAndPRelu) {
+  manual_seed(0);
+  auto seq = std::make_shared<Sequential>(Conv2d(3, 4, {.kernel_size = 1}), ELU(0.5), SELU(), Mish(), PReLU(4),
+                                          PReLU());
+  const ::onnx::ModelProto m = parse(onnx::export_model_bytes(*seq, zeros({1, 3, 8, 8}), {.opset = 17}));
+  std::vector<std::string> ops;
+  for (const auto& n : m.graph().node()) ops.push_back(n.op_type());
+  EXPECT_EQ(ops, (std::vector<std::string>{"Conv", "Elu", "Selu", "Softplus", "Tanh", "Mul", "Reshape", "PRelu",
+                                           "PRelu"}))
+      << "Mish is x * Tanh(Softplus(x)) below opset 18; per-channel slopes are reshaped to [C, 1, 1]";
+  const auto& elu = m.graph().node(1);
+  ASSERT_EQ(elu.attribute_size(), 1);
+  EXPECT_EQ(elu.attribute(0).name(), "alpha");
+  EXPECT_FLOAT_EQ(elu.attribute(0).f(), 0.5f);
+  EXPECT_EQ(m.graph().node(6).input(0), "4.weight");
+  EXPECT_EQ(m.graph().node(8).input(1), "5.weight") << "one shared slope [1] broadcasts as it is";
+  for (const auto& t : m.graph().initializer())
+    if (t.name() == m.graph().node(6).input(1)) {
+      ASSERT_EQ(t.raw_data().size(), 3 * sizeof(int64_t));
+      std::vector<int64_t> shape(3);
+      std::memcpy(shape.data(), t.raw_data().data(), t.raw_data().size());
+      EXPECT_EQ(shape, (std::vector<int64_t>{4, 1, 1}));
+    }
+}
+
 TEST(OnnxExport, RefusesWhatOnnxCannotSayNamingTheOpAndModule) {
   manual_seed(0);
   ModulePtr vgg;

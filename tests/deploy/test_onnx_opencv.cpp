@@ -1,6 +1,6 @@
 // ONNX export checked in another runtime: each model family is exported (onnx::checker and shape inference pass
 // inside export_model), loaded by OpenCV's dnn module and run on a fresh random input, not the traced one; the
-// outputs match cnnkit's within 1e-4 of their largest magnitude.
+// outputs match cnnkit's within 1e-4 of their largest magnitude. A small stack of ELU, SELU, Mish and PReLU too.
 #include <cnn/cnn.h>
 #include <cnn/models.h>
 #include <cnn/onnx.h>
@@ -49,30 +49,19 @@ std::string case_name(const ::testing::TestParamInfo<Family>& info) {
          (f.run_batch > 0 ? "_dynamic_batch" : "");
 }
 
-class OnnxInOpenCv : public ::testing::TestWithParam<Family> {};
-
-TEST_P(OnnxInOpenCv, OutputsMatchCnnkit) {
-  const Family& f = GetParam();
-  manual_seed(11);
-  ModulePtr model = models::create(f.model, f.options);
-  model->eval();
-  // Batch norm with non-trivial statistics, so that a wrong epsilon or swapped mean/var would show.
-  for (auto& [name, t] : model->named_buffers())
-    if (name.ends_with("running_var")) t.copy_(test::uniform(t.shape()) * 0.4 + 1.0);
-    else if (name.ends_with("running_mean")) t.copy_(test::uniform(t.shape()) * 0.1);
+// Exports `model` (eval mode) traced on zeros of `input`, runs the file in OpenCV on a random input of `run_shape`
+// and expects OpenCV's output within 1e-4 of the largest cnnkit output.
+void expect_opencv_matches(Module& model, const Shape& input, const onnx::ExportOptions& options,
+                           const Shape& run_shape, const std::string& what) {
   onnx::ExportSummary summary;
-  const std::string bytes =
-      onnx::export_model_bytes(*model, zeros(f.input), {.opset = f.opset, .dynamic_batch = f.run_batch > 0}, &summary);
+  const std::string bytes = onnx::export_model_bytes(model, zeros(input), options, &summary);
   EXPECT_GT(summary.nodes, 0);
-  EXPECT_EQ(summary.output[0], f.input[0]);
-
-  Shape run_shape = f.input;
-  if (f.run_batch > 0) run_shape[0] = f.run_batch;
+  EXPECT_EQ(summary.output[0], input[0]);
   const Tensor x = test::uniform(run_shape);
   Tensor expected;
   {
     NoGradGuard no_grad;
-    expected = (*model)(x).contiguous();
+    expected = model(x).contiguous();
   }
   cv::dnn::Net net = cv::dnn::readNetFromONNX(bytes.data(), bytes.size());
   ASSERT_FALSE(net.empty());
@@ -89,7 +78,36 @@ TEST_P(OnnxInOpenCv, OutputsMatchCnnkit) {
     worst = std::max(worst, static_cast<double>(std::abs(got[i] - want[i])));
     scale = std::max(scale, static_cast<double>(std::abs(want[i])));
   }
-  EXPECT_LE(worst, 1e-4 * scale) << f.model << ": max |OpenCV - cnnkit| = " << worst << ", max |cnnkit| = " << scale;
+  EXPECT_LE(worst, 1e-4 * scale) << what << ": max |OpenCV - cnnkit| = " << worst << ", max |cnnkit| = " << scale;
+}
+
+class OnnxInOpenCv : public ::testing::TestWithParam<Family> {};
+
+TEST_P(OnnxInOpenCv, OutputsMatchCnnkit) {
+  const Family& f = GetParam();
+  manual_seed(11);
+  ModulePtr model = models::create(f.model, f.options);
+  model->eval();
+  // Batch norm with non-trivial statistics, so that a wrong epsilon or swapped mean/var would show.
+  for (auto& [name, t] : model->named_buffers())
+    if (name.ends_with("running_var")) t.copy_(test::uniform(t.shape()) * 0.4 + 1.0);
+    else if (name.ends_with("running_mean")) t.copy_(test::uniform(t.shape()) * 0.1);
+  Shape run_shape = f.input;
+  if (f.run_batch > 0) run_shape[0] = f.run_batch;
+  expect_opencv_matches(*model, f.input, {.opset = f.opset, .dynamic_batch = f.run_batch > 0}, run_shape, f.model);
+}
+
+// ELU, SELU, Mish and PReLU (per channel and shared, slopes of both signs) between convolutions.
+TEST(OnnxInOpenCvActivations, OutputsMatchCnnkit) {
+  manual_seed(12);
+  auto per_channel = std::make_shared<PReLU>(6);
+  per_channel->weight.detach().copy_(test::uniform({6}) * 0.5);
+  Sequential model(Conv2d(3, 6, {.kernel_size = 3, .padding = 1}), ELU(0.5), Conv2d(6, 6, {.kernel_size = 1}),
+                   SELU(), Conv2d(6, 6, {.kernel_size = 1}), Mish(), Conv2d(6, 6, {.kernel_size = 1}));
+  model.push_back(per_channel);
+  model.push_back(PReLU());
+  model.eval();
+  expect_opencv_matches(model, {1, 3, 16, 16}, {.opset = 13}, {2, 3, 16, 16}, "activations");
 }
 
 INSTANTIATE_TEST_SUITE_P(Families, OnnxInOpenCv, ::testing::ValuesIn(families()), case_name);

@@ -64,6 +64,12 @@ TEST(LayersExtra, PrintLikePyTorch) {
       {std::make_shared<SiLU>(), "SiLU()"},
       {std::make_shared<Hardswish>(), "Hardswish()"},
       {std::make_shared<Hardsigmoid>(), "Hardsigmoid()"},
+      {std::make_shared<ELU>(), "ELU(alpha=1.0)"},
+      {std::make_shared<ELU>(0.5), "ELU(alpha=0.5)"},
+      {std::make_shared<SELU>(), "SELU()"},
+      {std::make_shared<Mish>(), "Mish()"},
+      {std::make_shared<PReLU>(), "PReLU(num_parameters=1)"},
+      {std::make_shared<PReLU>(64, 0.1), "PReLU(num_parameters=64)"},
       {std::make_shared<Softmax>(1), "Softmax(dim=1)"},
       {std::make_shared<Softmax>(-1), "Softmax(dim=-1)"},
       {std::make_shared<Upsample>(InterpolateOptions{.scale_factor = 2}), "Upsample(scale_factor=2.0, mode=nearest)"},
@@ -220,6 +226,38 @@ TEST(LayersExtra, ActivationsDropoutAndResampling) {
             "Upsample: align_corners can only be set with mode \"bilinear\", got mode \"nearest\"");
   EXPECT_EQ(error_message([] { GELU("fast"); }), "GELU: approximate must be \"none\" or \"tanh\", got \"fast\"");
   EXPECT_EQ(error_message([] { Dropout2d(2.0); }), "Dropout2d: probability has to be between 0 and 1, but got 2");
+}
+
+TEST(LayersExtra, EluSeluMishAndPReluLayers) {
+  manual_seed(6);
+  const Tensor x = test::uniform({2, 6, 4, 4});
+  ELU e(0.5);
+  SELU se;
+  Mish mi;
+  PReLU shared, per_channel(6, 0.1);
+  for (Module* m : std::initializer_list<Module*>{&e, &se, &mi, &shared, &per_channel}) expect_shape_agrees(*m, x);
+  EXPECT_ALLCLOSE(e(x), elu(x, 0.5));
+  EXPECT_ALLCLOSE(se(x), selu(x));
+  EXPECT_ALLCLOSE(mi(x), mish(x));
+  // nn.PReLU: a learnable `weight` [num_parameters] filled with init (0.25), the slope of channel dim 1.
+  EXPECT_EQ(keys(shared.state_dict()), std::vector<std::string>({"weight"}));
+  EXPECT_EQ(per_channel.weight.shape(), Shape({6}));
+  EXPECT_ALLCLOSE(shared.weight, full({1}, 0.25));
+  EXPECT_EQ(per_channel.num_parameters(), 6);
+  EXPECT_EQ(Sequential(Conv2d(3, 6, {.kernel_size = 1}), PReLU(6)).num_parameters(), 3 * 6 + 6 + 6);
+  EXPECT_TRUE(per_channel.weight.requires_grad());
+  Tensor w = per_channel.weight.detach();
+  w.copy_(from_vector(std::vector<float>{0, 0.1f, 0.2f, 0.3f, 0.4f, 0.5f}, {6}));
+  const Tensor y = per_channel(x);
+  const Tensor negative = -1.0 * ones({2, 6, 4, 4});
+  EXPECT_ALLCLOSE(per_channel(negative)[0][2][0], full({4}, -0.2));
+  EXPECT_ALLCLOSE(y, relu(x) - relu(-x) * w.reshape({1, 6, 1, 1}));
+  sum(y).backward();
+  EXPECT_EQ(per_channel.weight.grad().shape(), Shape({6}));
+  EXPECT_NE(error_message([&] { per_channel(ones({2, 3, 4, 4})); })
+                .find("prelu: expected weight with 1 or 3 elements for input [2, 3, 4, 4], got [6]"),
+            std::string::npos);
+  EXPECT_EQ(error_message([] { PReLU(0); }), "PReLU: num_parameters must be positive, got 0");
 }
 
 }  // namespace

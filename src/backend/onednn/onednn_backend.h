@@ -54,6 +54,9 @@ class OneDnnBackend : public RefBackend {
   Tensor eltwise_forward(const Tensor& x, const EltwiseParams& p) override;
   Tensor eltwise_backward(const Tensor& dy, const Tensor& x, const Tensor& y, const EltwiseParams& p) override;
   Tensor binary(BinaryKind kind, const Tensor& a, const Tensor& b) override;
+  // onednn_prelu.cpp
+  Tensor prelu_forward(const Tensor& x, const Tensor& w) override;
+  PreluGrads prelu_backward(const Tensor& dy, const Tensor& x, const Tensor& w, bool need_dx, bool need_dw) override;
   // onednn_softmax.cpp
   Tensor softmax_forward(const Tensor& x, int64_t dim, bool log) override;
   Tensor softmax_backward(const Tensor& dy, const Tensor& y, int64_t dim, bool log) override;

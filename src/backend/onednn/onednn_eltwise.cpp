@@ -47,6 +47,10 @@ bool to_algo(const EltwiseParams& p, bool use_dst, Algo* a) {
     case EltwiseKind::swish: *a = {algorithm::eltwise_swish, p.alpha, 0.f}; return true;
     case EltwiseKind::hardswish: *a = {algorithm::eltwise_hardswish, 0.f, 0.f}; return true;
     case EltwiseKind::hardsigmoid: return false;  // oneDNN 2.6 has none (2.7 adds eltwise_hardsigmoid)
+    // From x in both directions: PyTorch's elu backward reads the input (the _use_dst variant wants alpha >= 0).
+    case EltwiseKind::elu: *a = {algorithm::eltwise_elu, p.alpha, 0.f}; return true;
+    case EltwiseKind::selu: return false;  // no single algorithm: the backend chains elu and linear (see below)
+    case EltwiseKind::mish: *a = {algorithm::eltwise_mish, 0.f, 0.f}; return true;
   }
   return false;
 }
@@ -97,31 +101,19 @@ void zip(const float* a, const float* b, float* out, int64_t n, Op op) {
   for (int64_t i = 0; i < n; ++i) out[i] = op(a[i], b[i]);
 }
 
-}  // namespace
-
-Tensor OneDnnBackend::eltwise_forward(const Tensor& x, const EltwiseParams& p) {
-  Algo a;
-  if (x.dtype() != DType::f32 || x.numel() == 0 || !to_algo(p, true, &a)) return RefBackend::eltwise_forward(x, p);
-  const Tensor xs = dense(x);
+// y = f(x) over the flat buffer of the dense `xs`, into `out` (xs itself runs in place) or a fresh tensor with
+// xs's strides.
+Tensor run_forward(const Algo& a, const Tensor& xs, Tensor out = {}) {
   const int64_t n = xs.numel();
-  const SerialScope serial(n < SerialScope::kSerialElements);
   auto e = cache().get<Forward>(key_of("eltwise_fwd", a, n), [&] { return Forward{{forward_pd(a, n)}}; });
-  Tensor y = empty_strided_like(xs);
-  Bindings().add(DNNL_ARG_SRC, flat(n), xs).add(DNNL_ARG_DST, flat(n), y).run(e->prim);
-  return y;
+  if (!out.defined()) out = empty_strided_like(xs);
+  Bindings().add(DNNL_ARG_SRC, flat(n), xs).add(DNNL_ARG_DST, flat(n), out).run(e->prim);
+  return out;
 }
 
-// dx = dy * f'(x), from x or from y = f(x), whichever oneDNN's algorithm reads; dx takes that tensor's strides.
-Tensor OneDnnBackend::eltwise_backward(const Tensor& dy, const Tensor& x, const Tensor& y, const EltwiseParams& p) {
-  Algo a;
-  // oneDNN's hardswish slope at -3 is 0, PyTorch's -1/2: the reference keeps PyTorch's.
-  if (dy.dtype() != DType::f32 || dy.numel() == 0 || p.kind == EltwiseKind::hardswish ||
-      !to_algo(p, y.defined(), &a) || (!uses_dst(a.alg) && !x.defined()))
-    return RefBackend::eltwise_backward(dy, x, y, p);
-  const Tensor ref = dense(uses_dst(a.alg) ? y : x);
-  const Tensor g = in_layout_of(dy, ref);
+// dx = g * f'(ref) over flat buffers laid out alike; ref is x, or y for a _use_dst algorithm.
+Tensor run_backward(const Algo& a, const Tensor& ref, const Tensor& g) {
   const int64_t n = ref.numel();
-  const SerialScope serial(n < SerialScope::kSerialElements);
   auto e = cache().get<Backward>(key_of("eltwise_bwd", a, n), [&] {
     dnnl::eltwise_backward::desc d(a.alg, flat(n), flat(n), a.alpha, a.beta);
     return Backward{{dnnl::eltwise_backward::primitive_desc(d, scratchpad_attr(), engine(), forward_pd(a, n))}};
@@ -133,6 +125,39 @@ Tensor OneDnnBackend::eltwise_backward(const Tensor& dy, const Tensor& x, const 
       .add(DNNL_ARG_DIFF_SRC, flat(n), dx)
       .run(e->prim);
   return dx;
+}
+
+// SELU as oneDNN's elu (alpha) and linear (scale beta): y = beta elu(x); dx = elu'(x) (beta dy).
+Algo selu_elu(const EltwiseParams& p) { return {algorithm::eltwise_elu, p.alpha, 0.f}; }
+Algo selu_scale(const EltwiseParams& p) { return {algorithm::eltwise_linear, p.beta, 0.f}; }
+
+}  // namespace
+
+Tensor OneDnnBackend::eltwise_forward(const Tensor& x, const EltwiseParams& p) {
+  Algo a;
+  const bool selu = p.kind == EltwiseKind::selu;
+  if (x.dtype() != DType::f32 || x.numel() == 0 || (!selu && !to_algo(p, true, &a)))
+    return RefBackend::eltwise_forward(x, p);
+  const Tensor xs = dense(x);
+  const SerialScope serial(xs.numel() < SerialScope::kSerialElements);
+  if (!selu) return run_forward(a, xs);
+  const Tensor e = run_forward(selu_elu(p), xs);
+  return run_forward(selu_scale(p), e, e);
+}
+
+// dx = dy * f'(x), from x or from y = f(x), whichever oneDNN's algorithm reads; dx takes that tensor's strides.
+Tensor OneDnnBackend::eltwise_backward(const Tensor& dy, const Tensor& x, const Tensor& y, const EltwiseParams& p) {
+  Algo a;
+  const bool selu = p.kind == EltwiseKind::selu;
+  // oneDNN's hardswish slope at -3 is 0, PyTorch's -1/2: the reference keeps PyTorch's.
+  if (dy.dtype() != DType::f32 || dy.numel() == 0 || p.kind == EltwiseKind::hardswish ||
+      (selu ? !x.defined() : !to_algo(p, y.defined(), &a) || (!uses_dst(a.alg) && !x.defined())))
+    return RefBackend::eltwise_backward(dy, x, y, p);
+  const Tensor ref = dense(selu || !uses_dst(a.alg) ? x : y);
+  const Tensor g = in_layout_of(dy, ref);
+  const SerialScope serial(ref.numel() < SerialScope::kSerialElements);
+  if (!selu) return run_backward(a, ref, g);
+  return run_backward(selu_elu(p), ref, run_forward(selu_scale(p), g));
 }
 
 // Same-shape operands that share a dense layout run as one threaded loop over the flat buffers.

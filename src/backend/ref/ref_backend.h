@@ -57,6 +57,9 @@ class RefBackend : public Backend {
   Tensor eltwise_forward(const Tensor& x, const EltwiseParams& p) override;
   Tensor eltwise_backward(const Tensor& dy, const Tensor& x, const Tensor& y, const EltwiseParams& p) override;
   Tensor binary(BinaryKind kind, const Tensor& a, const Tensor& b) override;
+  // ref_prelu.cpp
+  Tensor prelu_forward(const Tensor& x, const Tensor& w) override;
+  PreluGrads prelu_backward(const Tensor& dy, const Tensor& x, const Tensor& w, bool need_dx, bool need_dw) override;
   // ref_reduce.cpp
   Tensor reduce(ReduceKind kind, const Tensor& x, const std::vector<int64_t>& dims, bool keepdim) override;
   std::pair<Tensor, Tensor> arg_reduce(bool is_max, const Tensor& x, int64_t dim, bool keepdim) override;

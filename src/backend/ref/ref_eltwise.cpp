@@ -19,6 +19,8 @@ constexpr float kGeluCubic = 0.044715f;
 float relu6_shifted(float x) { return std::min(std::max(x + 3.0f, 0.0f), 6.0f); }
 float gelu_tanh_inner(float x) { return kSqrt2OverPi * (x + kGeluCubic * x * x * x); }
 float sigmoid_of(float x) { return 1.0f / (1.0f + std::exp(-x)); }
+float elu_of(float x, float alpha) { return x > 0 ? x : alpha * std::expm1(x); }
+float tanh_softplus(float x) { return std::tanh(std::log1p(std::exp(x))); }
 
 float eltwise_value(const EltwiseParams& p, float x) {
   switch (p.kind) {
@@ -37,6 +39,9 @@ float eltwise_value(const EltwiseParams& p, float x) {
     case EltwiseKind::swish: return x * sigmoid_of(p.alpha * x);
     case EltwiseKind::hardswish: return x * relu6_shifted(x) / 6.0f;
     case EltwiseKind::hardsigmoid: return relu6_shifted(x) / 6.0f;
+    case EltwiseKind::elu: return elu_of(x, p.alpha);
+    case EltwiseKind::selu: return p.beta * elu_of(x, p.alpha);
+    case EltwiseKind::mish: return x * tanh_softplus(x);
   }
   return 0.0f;
 }
@@ -68,6 +73,13 @@ float eltwise_derivative(const EltwiseParams& p, float x, float y) {
     // which every tensor but the scalar tail of a short one goes through); hardsigmoid 1/6 on (-3, 3) only.
     case EltwiseKind::hardswish: return x < -3.0f ? 0.0f : (x < 3.0f ? x / 3.0f + 0.5f : 1.0f);
     case EltwiseKind::hardsigmoid: return x > -3.0f && x < 3.0f ? 1.0f / 6.0f : 0.0f;
+    // PyTorch's elu_backward from the input: the negative branch (alpha e^x) includes 0.
+    case EltwiseKind::elu: return x > 0 ? 1.0f : p.alpha * std::exp(x);
+    case EltwiseKind::selu: return p.beta * (x > 0 ? 1.0f : p.alpha * std::exp(x));
+    case EltwiseKind::mish: {
+      const float t = tanh_softplus(x);
+      return t + x * sigmoid_of(x) * (1.0f - t * t);
+    }
   }
   return 0.0f;
 }

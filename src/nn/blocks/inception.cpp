@@ -14,13 +14,16 @@ BasicConv2d::BasicConv2d(int64_t in_channels, int64_t out_channels, const Conv2d
 
 Tensor BasicConv2d::forward(const Tensor& x) { return relu((*bn)((*conv)(x))); }
 
-Inception::Inception(int64_t in_channels, const InceptionChannels& c)
+Inception::Inception(int64_t in_channels, const InceptionChannels& c, const InceptionOptions& o)
     : out_channels_(c.ch1x1 + c.ch3x3 + c.ch5x5 + c.pool_proj) {
+  const int64_t k = o.branch3_kernel;
+  CNN_CHECK(k == 3 || k == 5, "Inception: branch3_kernel must be 3 (torchvision) or 5 (the paper's 5x5), got {}", k);
   branch1_ = register_module("branch1", BasicConv2d(in_channels, c.ch1x1, {.kernel_size = 1}));
   branch2_ = register_module("branch2", Sequential(BasicConv2d(in_channels, c.ch3x3red, {.kernel_size = 1}),
                                                    BasicConv2d(c.ch3x3red, c.ch3x3, {.kernel_size = 3, .padding = 1})));
   branch3_ = register_module("branch3", Sequential(BasicConv2d(in_channels, c.ch5x5red, {.kernel_size = 1}),
-                                                   BasicConv2d(c.ch5x5red, c.ch5x5, {.kernel_size = 3, .padding = 1})));
+                                                   BasicConv2d(c.ch5x5red, c.ch5x5,
+                                                               {.kernel_size = k, .padding = k / 2})));
   branch4_ = register_module(
       "branch4", Sequential(MaxPool2d(MaxPool2dOptions{.kernel_size = 3, .stride = 1, .padding = 1, .ceil_mode = true}),
                             BasicConv2d(in_channels, c.pool_proj, {.kernel_size = 1})));
