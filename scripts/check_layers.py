@@ -12,7 +12,7 @@ HEADERS = {
     "tensor": "error shape tensor bfloat16 random ordered_dict window_size",
     "backend": "backend",
     "autograd": "autograd autocast options trace",
-    "ops": "ops",
+    "ops": "ops relu_rule",
     "distributed": "distributed",
     "nn": "nn module sequential init activation batchnorm layers layers_activation layers_conv layers_norm "
           "layers_resample layers_quantized fuse ddp blocks blocks_dense blocks_inception blocks_mobile blocks_resnet blocks_se",
@@ -24,7 +24,7 @@ HEADERS = {
     "data": "data dataset datasets download loader transforms transforms_factory transforms_functional data_splits",
     "onnx": "onnx",
     "train": "train metrics checkpoint run_spec predictor quantize",
-    "viz": "viz viz_chart viz_image viz_interpret viz_model viz_report",
+    "viz": "viz viz_chart viz_image viz_inside viz_interpret viz_model viz_report viz_tsne",
 }
 HEADER_LAYER = {f"cnn/{h}.h": layer for layer, names in HEADERS.items() for h in names.split()}
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')

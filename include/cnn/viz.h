@@ -4,6 +4,8 @@
 
 #include <cnn/viz_chart.h>
 #include <cnn/viz_image.h>
+#include <cnn/viz_inside.h>
 #include <cnn/viz_interpret.h>
 #include <cnn/viz_model.h>
 #include <cnn/viz_report.h>
+#include <cnn/viz_tsne.h>

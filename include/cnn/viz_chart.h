@@ -1,5 +1,5 @@
-// Charts drawn with cairo: line charts with axes, ticks and a legend, bar charts with error bars, and a
-// confusion-matrix heatmap.
+// Charts drawn with cairo: line charts with axes, ticks and a legend, bar charts with error bars, scatter plots,
+// and a confusion-matrix heatmap.
 // Not images of tensors (viz_image.h). Every chart is written as PNG or SVG, chosen by the file's extension.
 #pragma once
 
@@ -62,6 +62,11 @@ struct Bar {
 /// Usage: save_bar_chart("results.svg", {{"depth=2", 85.1, 0.3, "depth"}, {"depth=3", 86.0, 0.2, "depth"}},
 ///                       {.title = "Ablation", .y_label = "test accuracy (%)", .reference_y = 86.0});
 void save_bar_chart(const std::string& path, const std::vector<Bar>& bars, const ChartOptions& options);
+
+/// Points (x[i], y[i]) of each series as dots in its colour (default: a 10-colour palette by position), drawn in
+/// order, with axes, ticks and a legend of the series' labels to the right of the plot (an embedding coloured by
+/// class). Usage: save_scatter_chart("tsne.png", {{"0", xs0, ys0}, {"1", xs1, ys1}}, {.title = "t-SNE"});
+void save_scatter_chart(const std::string& path, const std::vector<Series>& series, const ChartOptions& options);
 
 /// counts[true][predicted]; cells shaded by count (row-normalised), each with its count written inside.
 void save_confusion_matrix(const std::string& path, const std::vector<std::vector<int64_t>>& counts,

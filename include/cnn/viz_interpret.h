@@ -65,8 +65,9 @@ Window bounding_box(const Tensor& plane, double threshold);
 /// The fraction of a non-negative heatmap [H, W]'s total inside `window` (0 when the total is 0).
 double mass_inside(const Tensor& heat, const Window& window);
 
-/// The input rows/columns one output position of `layer` (empty: the model's output) can see, folding each leaf
-/// layer's (kernel, stride, padding, dilation) in call order up to it; unclipped, so it may pass the edges.
+/// The input rows/columns one output position of `layer` (empty: the model's output; "name#k": call k, as in
+/// forward_capture) can see, folding each leaf layer's (kernel, stride, padding, dilation) in call order up to it;
+/// unclipped, so it may pass the edges.
 Window analytic_receptive_field(Module& model, const Shape& input_shape, Pair2 position,
                                   const std::string& layer = "");
 

@@ -2,6 +2,7 @@
 // sigmoid, tanh, gelu, silu, hardswish, hardsigmoid, elu, selu, mish, and prelu with its per-channel slopes.
 // Each dispatches one backend kernel and records its backward kernel.
 #include <cnn/ops.h>
+#include <cnn/relu_rule.h>
 #include <cnn/trace.h>
 
 #include <limits>
@@ -14,6 +15,16 @@ namespace {
 constexpr float kSeluAlpha = 1.6732632423543772848f;
 constexpr float kSeluScale = 1.0507009873554804934f;
 
+thread_local ReluBackwardRule t_relu_rule = ReluBackwardRule::standard;
+
+// relu's backward under the rule in force (relu_rule.h): the positive part of dy, then the forward mask unless
+// the rule is the deconvnet's.
+Tensor relu_backward(const Tensor& dy, const Tensor& x, const Tensor& y, const EltwiseParams& p) {
+  if (t_relu_rule == ReluBackwardRule::standard) return backend().eltwise_backward(dy, x, y, p);
+  const Tensor positive = backend().eltwise_forward(dy, {EltwiseKind::relu, 0.0f, 0.0f});
+  return t_relu_rule == ReluBackwardRule::deconvnet ? positive : backend().eltwise_backward(positive, x, y, p);
+}
+
 Tensor eltwise(const char* op, const char* node, const Tensor& x, EltwiseParams p) {
   CNN_CHECK(x.defined(), "{}: input is undefined", op);
   CNN_CHECK(x.dtype() == DType::f32, "{}: expected a float32 tensor, got {} of shape {}", op, dtype_name(x.dtype()),
@@ -23,13 +34,18 @@ Tensor eltwise(const char* op, const char* node, const Tensor& x, EltwiseParams 
   // so y stands in for x in the derivative and the input's memory is freed as soon as nothing else holds it.
   const bool output_only = p.kind == EltwiseKind::relu && p.alpha >= 0.0f;
   const Tensor saved_x = output_only ? y.detach() : x.detach();
-  y = record(node, y, {x}, [x = saved_x, y = y.detach(), p](const Tensor& dy, const NeedsGrad&) {
-    return std::vector<Tensor>{backend().eltwise_backward(dy, x, y, p)};
+  const bool plain_relu = p.kind == EltwiseKind::relu && p.alpha == 0.0f;
+  y = record(node, y, {x}, [x = saved_x, y = y.detach(), p, plain_relu](const Tensor& dy, const NeedsGrad&) {
+    return std::vector<Tensor>{plain_relu ? relu_backward(dy, x, y, p) : backend().eltwise_backward(dy, x, y, p)};
   });
   return trace_attributes(y, {.floats = {{"alpha", p.alpha}, {"beta", p.beta}}});
 }
 
 }  // namespace
+
+ReluBackwardRule relu_backward_rule() { return t_relu_rule; }
+ReluBackwardGuard::ReluBackwardGuard(ReluBackwardRule rule) : previous_(t_relu_rule) { t_relu_rule = rule; }
+ReluBackwardGuard::~ReluBackwardGuard() { t_relu_rule = previous_; }
 
 Tensor neg(const Tensor& x) { return eltwise("neg", "NegBackward", x, {EltwiseKind::linear, -1.0f, 0.0f}); }
 Tensor pow(const Tensor& x, double exponent) {

@@ -34,9 +34,14 @@ Window analytic_receptive_field(Module& model, const Shape& input_shape, Pair2 p
   const auto calls = layer_calls(model, zeros({1, input_shape[0], input_shape[1], input_shape[2]}));
   size_t end = calls.size();
   if (!layer.empty()) {
+    // "relu#1": the second call of a module called several times (as forward_capture); a bare name: its last call.
+    const size_t hash = layer.find('#');
+    const std::string name = layer.substr(0, hash);
+    const int64_t wanted = hash == std::string::npos ? -1 : std::stoll(layer.substr(hash + 1));
     end = 0;
+    int64_t seen = 0;
     for (size_t i = 0; i < calls.size(); ++i)
-      if (calls[i].first == layer) end = i + 1;
+      if (calls[i].first == name && (wanted < 0 || seen++ == wanted)) end = i + 1;
     CNN_CHECK(end > 0, "receptive field: layer '{}' is not called by the model", layer);
   }
   CNN_CHECK(end > 0 && calls[end - 1].second.dim() == 4,

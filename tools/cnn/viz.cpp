@@ -1,5 +1,6 @@
 // `cnn viz`: the command group and what its subcommands share (model, weights, image). Not the subcommands
-// (viz_model.cpp: filters, features; viz_explain.cpp: saliency, gradcam, rf; viz_course.cpp: course figures).
+// (viz_model.cpp: filters, features; viz_explain.cpp: saliency, gradcam, rf; viz_course.cpp: course figures;
+// viz_inside.cpp: occlusion, top-patches, guided, class-model; viz_tsne.cpp: tsne).
 #include <cnn/backend.h>
 #include <cnn/io.h>
 #include <cnn/models.h>
@@ -88,6 +89,7 @@ void add_viz_command(CLI::App& app) {
   add_viz_explain_commands(viz);
   add_viz_course_commands(viz);
   add_viz_data_commands(viz);
+  add_viz_inside_commands(viz);
 }
 
 void add_report_command(CLI::App& app) {

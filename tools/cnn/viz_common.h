@@ -1,5 +1,5 @@
 // Shared by the `cnn viz` subcommands: the model, weights and image flags, and loading what they name.
-// Not any subcommand's work (viz_model.cpp, viz_explain.cpp, viz_course.cpp).
+// Not any subcommand's work (viz_model.cpp, viz_explain.cpp, viz_course.cpp, viz_inside.cpp, viz_tsne.cpp).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -39,9 +39,16 @@ void add_threads_flag(CLI::App* cmd);
 /// "2,2,2" -> {2, 2, 2}; `what` names the flag in errors.
 std::vector<int64_t> parse_ints(const std::string& text, const std::string& what);
 
+/// A class's name, or its number when `classes` has none for it.
+std::string class_label(const std::vector<std::string>& classes, int64_t c);
+/// "simplecnn (mnist)": the model and weights_label of the weights, for figure titles.
+std::string run_title(const VizArgs& a, const RunSpec& spec);
+
 void add_viz_model_commands(CLI::App* viz);
 void add_viz_explain_commands(CLI::App* viz);
 void add_viz_course_commands(CLI::App* viz);
 void add_viz_data_commands(CLI::App* viz);
+void add_viz_inside_commands(CLI::App* viz);
+void add_viz_tsne_command(CLI::App* viz);
 
 }  // namespace cnn::cli
