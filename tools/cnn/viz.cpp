@@ -1,6 +1,7 @@
 // `cnn viz`: the command group and what its subcommands share (model, weights, image). Not the subcommands
 // (viz_model.cpp: filters, features; viz_explain.cpp: saliency, gradcam, rf; viz_course.cpp: course figures;
-// viz_inside.cpp: occlusion, top-patches, guided, class-model; viz_tsne.cpp: tsne).
+// viz_inside.cpp: occlusion, top-patches, guided, class-model; viz_tsne.cpp: tsne; viz_data.cpp: curves, samples,
+// augment).
 #include <cnn/backend.h>
 #include <cnn/io.h>
 #include <cnn/models.h>
