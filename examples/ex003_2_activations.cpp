@@ -1,5 +1,6 @@
 // Seeds 003 §2 (activation functions): ReLU's max(0, x), its constant gradient and the sparsity it gives, against
-// sigmoid and tanh whose gradients saturate, and the vanishing gradient through a deep stack, all through autograd.
+// sigmoid and tanh whose gradients saturate, and the vanishing gradient through a deep stack (for tanh: with which
+// initialisations it vanishes and with which it does not), all through autograd.
 #include <cnn/cnn.h>
 #include <fmt/format.h>
 
@@ -23,13 +24,14 @@ std::vector<float> derivative(const Activation& f, const std::vector<float>& poi
   return x.grad().to_vector<float>();
 }
 
-// Gradient norm at the input of `depth` Linear(64, 64) layers (He-initialised) each followed by f.
-double input_gradient_norm(const Activation& f, int64_t depth) {
+// Gradient norm at the input of `depth` Linear(64, 64) layers, weights N(0, (gain / sqrt(64))^2) (gain sqrt(2):
+// He's initialisation), each followed by f.
+double input_gradient_norm(const Activation& f, int64_t depth, double gain = std::sqrt(2.0)) {
   cnn::manual_seed(0);
   std::vector<std::shared_ptr<cnn::Linear>> layers;
   for (int64_t i = 0; i < depth; ++i) {
     layers.push_back(std::make_shared<cnn::Linear>(64, 64));
-    cnn::init::kaiming_normal_(layers.back()->weight, {.nonlinearity = "relu"});
+    cnn::init::normal_(layers.back()->weight, 0.0, gain / 8.0);
   }
   cnn::Tensor x = cnn::randn({16, 64});
   x.requires_grad_(true);
@@ -66,5 +68,11 @@ int main(int argc, char** argv) {
   for (const auto& [name, f] : activations)
     fmt::print("  {:<8} {:.3e}\n", name, input_gradient_norm(f, depth));
   fmt::print("sigmoid's gradient vanishes with depth (each layer multiplies by at most 0.25)\n");
+  // 003 §2 says tanh's gradient vanishes too; with He's init it does not, so show when it does.
+  fmt::print("\ntanh through the same {} layers, weights N(0, (gain / 8)^2):\n", depth);
+  for (double gain : {0.5, 1.0, std::sqrt(2.0), 3.0})
+    fmt::print("  gain {:<5.3g} {:.3e}\n", gain, input_gradient_norm(activations[2].second, depth, gain));
+  fmt::print("tanh's slope is 1 at 0 (sigmoid's at most 0.25): its gradient vanishes only when the weights shrink\n"
+             "the signal (gain < 1) or saturate it (large gains); He's gain sqrt(2) keeps it alive\n");
   return 0;
 }

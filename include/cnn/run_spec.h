@@ -40,6 +40,7 @@ struct RunSpec {
   AugmentArgs augment;                    // img_size (0: the dataset's own) and crop_pct shape the eval transform
   std::string quantization;               // "int8" for a run written by cnn quantize; empty for f32 weights
   bool fused_conv_bn = false;             // int8 runs: batch norms were folded into convolutions before quantising
+  uint64_t seed = 42;                     // cnn train's --seed: it also drew the initial weights
 
   /// Reads RUN/config.json as `cnn train` writes it. Throws naming the file and the missing or mistyped key.
   static RunSpec load(const std::string& run_dir);
@@ -60,6 +61,9 @@ struct RunSpec {
 
   /// The model with PyTorch's random initialisation, in eval mode.
   ModulePtr create_model() const;
+  /// The weights a `cnn train` run started from: manual_seed(seed), then create_model(), as cnn train does
+  /// before training (a finetune run started from its --from weights instead). Reseeds the global generator.
+  ModulePtr initial_model() const;
   /// The model with `weights_path` loaded (default: weights()), in eval mode; an int8 run's Conv2d and Linear
   /// layers are QuantizedConv2d and QuantizedLinear (quantize.h).
   ModulePtr load_model(const std::string& weights_path = "") const;

@@ -27,6 +27,8 @@ struct ChartOptions {
   /// Bar charts: a dashed horizontal line at this value (e.g. a baseline's), labelled reference_label; NaN: none.
   double reference_y = std::numeric_limits<double>::quiet_NaN();
   std::string reference_label{};
+  /// Line charts: the legend in the bottom right corner instead of the top right (for rising curves).
+  bool legend_bottom = false;
 };
 
 /// Usage: save_line_chart("loss.svg", {{"train", epochs, train_loss}, {"test", epochs, test_loss}},

@@ -15,6 +15,10 @@ namespace cnn::viz {
 /// one grayscale panel per input channel (the first max_in_channels of them). Titles "f3" or "f3 c1".
 std::vector<Panel> filter_panels(const Tensor& weight, int64_t max_filters = 64, int64_t max_in_channels = 1);
 
+/// How far each filter of a conv weight [K, C, R, S] moved from where it started: |W_k - W0_k| / |W0_k| (L2 over
+/// the filter; 0 where both are zero, infinity where only W0_k is). One value per filter, in filter order.
+std::vector<double> filter_movement(const Tensor& weight, const Tensor& initial);
+
 /// The first Conv2d a forward pass on `input_shape` [C, H, W] calls (where first-layer filters live).
 std::string first_conv_layer(Module& model, const Shape& input_shape);
 
@@ -40,8 +44,10 @@ Section sample_section(const Dataset& data, const std::vector<std::string>& clas
 
 /// Image `index` of `raw` (a dataset without transforms) under each random step of `pipeline` alone, `draws`
 /// times (the deterministic steps, Resize, CenterCrop, ToTensor and Normalize, kept in place so the image is what
-/// the model would see), then under the whole pipeline. One section per step, titled by its repr.
+/// the model would see), then under the whole pipeline. One section per step, titled by its repr; the original's
+/// title names its class from `classes` (else its number).
 std::vector<Section> augmentation_sections(const Dataset& raw, int64_t index, const Transform& pipeline,
-                                           int64_t draws = 6, uint64_t seed = 0);
+                                           int64_t draws = 6, uint64_t seed = 0,
+                                           const std::vector<std::string>& classes = {});
 
 }  // namespace cnn::viz

@@ -33,6 +33,12 @@ struct CurveOptions {
 /// Usage: save_line_charts("curves.png", training_charts("runs/x"), "runs/x", 3);
 std::vector<Chart> training_charts(const std::string& run_dir, const CurveOptions& options = {});
 
+/// Several runs on one pair of charts, one line per run (labels in the legend): the training error (100 - the
+/// batch accuracy, in %) per step smoothed by ema_smooth, and the test error after each epoch. He et al.'s
+/// Figure 6 for plain vs residual nets. Throws naming a run without a per-step log.
+std::vector<Chart> comparison_charts(const std::vector<std::string>& runs, const std::vector<std::string>& labels,
+                                     const CurveOptions& options = {});
+
 /// 001 §1.2: one image through 3x3 convolutions with different padding, stride and dilation (weights: an edge
 /// kernel), output shapes in the titles. image [C, H, W].
 void save_conv_params_figure(const std::string& path, const Tensor& image);

@@ -5,6 +5,7 @@
 #include <cnn/io.h>
 #include <cnn/layers_quantized.h>
 #include <cnn/quantize.h>
+#include <cnn/random.h>
 #include <cnn/run_spec.h>
 #include <fmt/format.h>
 
@@ -99,6 +100,7 @@ RunSpec RunSpec::load(const std::string& run_dir) {
   s.data_dir = field<std::string>(config, "data_dir", path, "");
   s.augment.img_size = field<int64_t>(config, "img_size", path, 0);
   s.augment.crop_pct = field<double>(config, "crop_pct", path, 1.0);
+  s.seed = field<uint64_t>(config, "seed", path, s.seed);
   if (config.contains("quantization")) {
     const Json& q = config["quantization"];
     CNN_CHECK(q.is_object() && q.contains("dtype") && q["dtype"] == "int8",
@@ -139,6 +141,11 @@ ModulePtr RunSpec::create_model() const {
   ModulePtr m = models::create(model, model_options());
   m->eval();
   return m;
+}
+
+ModulePtr RunSpec::initial_model() const {
+  manual_seed(seed);
+  return create_model();
 }
 
 ModulePtr RunSpec::load_model(const std::string& weights_path) const {

@@ -132,9 +132,10 @@ void draw_line_chart(cairo_t* cr, const std::vector<Series>& series, const Chart
   // Legend: top right, one line per series.
   double lw = 0;
   for (const Series& s : series) lw = std::max(lw, detail::text_width(cr, s.label, 11));
-  const double lx = left + pw - lw - 44, ly = top + 8;
+  const double box_h = 18.0 * static_cast<double>(series.size()) + 6;
+  const double lx = left + pw - lw - 44, ly = o.legend_bottom ? top + ph - 8 - box_h : top + 8;
   detail::set_color(cr, "#ffffff", 0.85);
-  cairo_rectangle(cr, lx, ly, lw + 36, 18.0 * static_cast<double>(series.size()) + 6);
+  cairo_rectangle(cr, lx, ly, lw + 36, box_h);
   cairo_fill_preserve(cr);
   detail::set_color(cr, "#a0a0a0");
   cairo_set_line_width(cr, 1);

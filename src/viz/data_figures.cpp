@@ -57,7 +57,7 @@ Section sample_section(const Dataset& data, const std::vector<std::string>& clas
 }
 
 std::vector<Section> augmentation_sections(const Dataset& raw, int64_t index, const Transform& pipeline,
-                                           int64_t draws, uint64_t seed) {
+                                           int64_t draws, uint64_t seed, const std::vector<std::string>& classes) {
   CNN_CHECK(index >= 0 && index < raw.size(), "augmentation grid: index {} is past the {} images", index, raw.size());
   CNN_CHECK(draws > 0, "augmentation grid: draws must be positive, got {}", draws);
   Image original;
@@ -65,7 +65,10 @@ std::vector<Section> augmentation_sections(const Dataset& raw, int64_t index, co
   const int64_t label = raw.get_into(index, original, rng);
   const auto steps = steps_of(pipeline);
   std::vector<Section> out;
-  out.push_back({.title = fmt::format("original (#{}, class {})", index, label),
+  const std::string name = label >= 0 && label < static_cast<int64_t>(classes.size())
+                               ? classes[static_cast<size_t>(label)]
+                               : fmt::format("class {}", label);
+  out.push_back({.title = fmt::format("original: training image #{} ({})", index, name),
                  .panels = {{.rgb = shown(original), .title = fmt::format("{}x{}", original.width, original.height)}},
                  .columns = draws});
   auto run = [&](const std::vector<std::shared_ptr<const Transform>>& kept, const std::string& title) {

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 namespace cnn::viz {
 
@@ -26,6 +28,26 @@ std::vector<Panel> filter_panels(const Tensor& weight, int64_t max_filters, int6
                         .title = max_in_channels > 1 ? fmt::format("f{} c{}", k, c) : fmt::format("f{}", k)});
   }
   return panels;
+}
+
+std::vector<double> filter_movement(const Tensor& weight, const Tensor& initial) {
+  CNN_CHECK(weight.dim() == 4 && weight.shape() == initial.shape(),
+            "filter_movement: expected two conv weights [K, C, R, S] of one shape, got {} and {}", weight.shape(),
+            initial.shape());
+  NoGradGuard no_grad;
+  const std::vector<float> w = weight.detach().contiguous().to_vector<float>();
+  const std::vector<float> w0 = initial.detach().contiguous().to_vector<float>();
+  const auto k_count = static_cast<size_t>(weight.size(0)), per = w.size() / std::max<size_t>(k_count, 1);
+  std::vector<double> out;
+  for (size_t k = 0; k < k_count; ++k) {
+    double diff = 0, base = 0;
+    for (size_t i = k * per; i < (k + 1) * per; ++i) {
+      diff += (double(w[i]) - double(w0[i])) * (double(w[i]) - double(w0[i]));
+      base += double(w0[i]) * double(w0[i]);
+    }
+    out.push_back(base > 0 ? std::sqrt(diff / base) : diff > 0 ? std::numeric_limits<double>::infinity() : 0.0);
+  }
+  return out;
 }
 
 std::string first_conv_layer(Module& model, const Shape& input_shape) {

@@ -170,6 +170,8 @@ TEST(Examples003, Activations) {
   EXPECT_TRUE(has(out, "  sigmoid  4.54e-05, 0.105, 0.235, 0.105, 0.006648, 4.542e-05\n"));
   EXPECT_TRUE(has(out, "sparsity: relu(randn(100000)) has 50."));
   EXPECT_TRUE(has(out, "through 10 Linear(64, 64)"));
+  EXPECT_TRUE(has(out, "tanh through the same 10 layers"));
+  EXPECT_TRUE(has(out, "its gradient vanishes only when the weights shrink"));
 }
 
 TEST(Examples003, ParametersIgnoreStrideAndPadding) {
@@ -298,6 +300,8 @@ TEST(Examples004, ClassicArchitectures) {
   EXPECT_TRUE(has(out, "resnet18          2015  residual connections                 11,689,512      18"));
   EXPECT_TRUE(has(out, "3,504,872"));
   EXPECT_TRUE(has(out, "966,986"));
+  EXPECT_TRUE(has(out, "(--model-kwargs branch3_kernel=5; torchvision uses 3x3 there) it has 7,005,832"));
+  EXPECT_TRUE(has(out, "VGG-16 has 138,357,544 and VGG-11 132,863,336; 60M+ is\nAlexNet's count (60,965,224 here)"));
 }
 
 TEST(Examples004, MobileNetCostAndMultipliers) {

@@ -17,7 +17,8 @@ namespace {
 namespace fs = std::filesystem;
 
 struct CurvesArgs {
-  std::string run, output = "curves.png", title;
+  std::vector<std::string> runs;
+  std::string output = "curves.png", title;
   double smoothing = 0.9;
 };
 
@@ -38,8 +39,15 @@ std::string run_name(const std::string& dir) {
 }
 
 void run_curves(const CurvesArgs& a) {
-  const std::string name = a.title.empty() ? run_name(a.run) : a.title;
-  viz::save_line_charts(a.output, viz::training_charts(a.run, {.smoothing = a.smoothing}), name, 3);
+  if (a.runs.size() == 1) {
+    const std::string name = a.title.empty() ? run_name(a.runs[0]) : a.title;
+    viz::save_line_charts(a.output, viz::training_charts(a.runs[0], {.smoothing = a.smoothing}), name, 3);
+  } else {
+    std::vector<std::string> labels;
+    for (const std::string& r : a.runs) labels.push_back(run_name(r));
+    viz::save_line_charts(a.output, viz::comparison_charts(a.runs, labels, {.smoothing = a.smoothing}),
+                          a.title.empty() ? fmt::format("{} runs", a.runs.size()) : a.title, 2);
+  }
   fmt::print("wrote {}\n", a.output);
 }
 
@@ -90,7 +98,8 @@ void run_augment(const AugmentArgsCli& a) {
   const DatasetSpec spec = parse_dataset(dataset, dir);
   const auto pipeline = train_transform(spec, aug);
   const auto raw = open_dataset(spec.name, spec.dir, true);
-  const auto sections = viz::augmentation_sections(*raw, a.index, *pipeline, a.draws, a.seed);
+  const auto sections =
+      viz::augmentation_sections(*raw, a.index, *pipeline, a.draws, a.seed, dataset_info(spec.name).classes);
   const std::string from = a.source.empty() ? "defaults" : run_name(a.source);
   viz::save_figure(a.output, sections,
                    {.title = fmt::format("Training augmentation of {} on {}: each random step alone, then all",
@@ -104,8 +113,10 @@ void run_augment(const AugmentArgsCli& a) {
 void add_viz_data_commands(CLI::App* viz) {
   auto c = std::make_shared<CurvesArgs>();
   CLI::App* curves = viz->add_subcommand("curves", "A run's loss, accuracy and learning rate: per step (raw and "
-                                                   "smoothed as TensorBoard does) and per epoch.");
-  curves->add_option("run", c->run, "A folder written by cnn train (metrics.json)")
+                                                   "smoothed as TensorBoard does) and per epoch; or several runs' "
+                                                   "training and test errors on one chart.");
+  curves->add_option("runs", c->runs, "Folders written by cnn train (metrics.json); several: their training and "
+                                      "test errors compared on one chart")
       ->required()
       ->check(CLI::ExistingDirectory);
   curves->add_option("--smoothing", c->smoothing, "TensorBoard's smoothing weight for the per-step lines, in [0, 1)")

@@ -19,15 +19,42 @@ struct FilterArgs : VizArgs {
   std::string compare{};
   std::string compare_dataset{};
   int64_t in_channels = 1;
+  bool init = false;
 };
+
+Conv2d& conv_layer(Module& model, const std::string& layer) {
+  auto* conv = dynamic_cast<Conv2d*>(&viz::find_module(model, layer));
+  CNN_CHECK(conv != nullptr, "viz filters: layer '{}' is a {}, not a Conv2d", layer,
+            viz::find_module(model, layer).type_name());
+  return *conv;
+}
+
+// --init: the random initialisation the run started from (rebuilt from its seed), and each trained panel titled
+// with how far its filter moved from it.
+viz::Section init_section(const RunSpec& spec, const std::string& layer, viz::Section& trained, const Tensor& w,
+                          int64_t in_channels) {
+  ModulePtr initial = spec.initial_model();
+  const Tensor& w0 = conv_layer(*initial, layer).weight;
+  const std::vector<double> moved = viz::filter_movement(w, w0);
+  const size_t per_filter = trained.panels.size() / std::min<size_t>(moved.size(), 64);
+  for (size_t i = 0; i < trained.panels.size(); ++i)
+    trained.panels[i].title += fmt::format("\n{:.0f}%", 100 * moved[i / per_filter]);
+  double lo = moved[0], hi = moved[0], mean = 0;
+  for (double m : moved) lo = std::min(lo, m), hi = std::max(hi, m), mean += m / double(moved.size());
+  trained.title += fmt::format("; change from the start, |W - W0| / |W0|: {:.0f}% to {:.0f}%, mean {:.0f}%", 100 * lo,
+                               100 * hi, 100 * mean);
+  fmt::print("{}: {} filters moved {:.1f}% to {:.1f}% of their initial norm (mean {:.1f}%) from the seed-{} "
+             "initialisation\n",
+             layer, moved.size(), 100 * lo, 100 * hi, 100 * mean, spec.seed);
+  return {.title = fmt::format("random initialisation (seed {}): {} {}", spec.seed, layer, w0.shape()),
+          .panels = viz::filter_panels(w0, 64, in_channels),
+          .columns = trained.columns};
+}
 
 viz::Section filter_section(const RunSpec& spec, ModulePtr model, const std::string& weights,
                             const std::string& wanted_layer, int64_t in_channels) {
   const std::string layer = wanted_layer.empty() ? viz::first_conv_layer(*model, spec.input_shape()) : wanted_layer;
-  auto* conv = dynamic_cast<Conv2d*>(&viz::find_module(*model, layer));
-  CNN_CHECK(conv != nullptr, "viz filters: layer '{}' is a {}, not a Conv2d", layer,
-            viz::find_module(*model, layer).type_name());
-  const Tensor& w = conv->weight;
+  const Tensor& w = conv_layer(*model, layer).weight;
   const std::string source = weights.empty() ? fmt::format("untrained, for {}", spec.dataset)
                                              : fmt::format("{}, trained on {}", weights_label(weights), spec.dataset);
   return {.title = fmt::format("{}: {} {}", source, layer, w.shape()),
@@ -51,7 +78,14 @@ viz::Section compare_section(const FilterArgs& a, const RunSpec& first) {
 void run_filters(const FilterArgs& a) {
   const RunSpec spec = a.spec();
   const std::string weights = resolve_weights(a.source, spec);
-  std::vector<viz::Section> sections{filter_section(spec, load_viz_model(a, spec), weights, a.layer, a.in_channels)};
+  ModulePtr model = load_viz_model(a, spec);
+  std::vector<viz::Section> sections{filter_section(spec, model, weights, a.layer, a.in_channels)};
+  if (a.init) {
+    CNN_CHECK(!weights.empty(), "viz filters --init: no trained weights to compare with\nHINT: pass a run folder");
+    const std::string layer = a.layer.empty() ? viz::first_conv_layer(*model, spec.input_shape()) : a.layer;
+    sections.insert(sections.begin(),
+                    init_section(spec, layer, sections[0], conv_layer(*model, layer).weight, a.in_channels));
+  }
   if (!a.compare.empty()) sections.push_back(compare_section(a, spec));
   viz::save_figure(a.output, sections,
                    {.title = fmt::format("{} filters, each normalised to its own range", spec.model), .cell = 40,
@@ -102,6 +136,9 @@ void add_viz_model_commands(CLI::App* viz) {
   filters->add_option("--in-channels", f->in_channels, "Input channels shown per filter (non-RGB)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  filters->add_flag("--init", f->init,
+                    "Also draw the random initialisation the run started from (rebuilt from its seed) and title each "
+                    "trained filter with its change from it, |W - W0| / |W0|");
   filters->callback([f] { run_filters(*f); });
 
   auto m = std::make_shared<FeatureArgs>();
