@@ -73,6 +73,7 @@ int main(int argc, char** argv) {
   for (double gain : {0.5, 1.0, std::sqrt(2.0), 3.0})
     fmt::print("  gain {:<5.3g} {:.3e}\n", gain, input_gradient_norm(activations[2].second, depth, gain));
   fmt::print("tanh's slope is 1 at 0 (sigmoid's at most 0.25): its gradient vanishes only when the weights shrink\n"
-             "the signal (gain < 1) or saturate it (large gains); He's gain sqrt(2) keeps it alive\n");
+             "the signal (gain < 1); He's gain sqrt(2) keeps it alive, and larger gains make it explode although\n"
+             "more units saturate\n");
   return 0;
 }

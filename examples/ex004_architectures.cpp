@@ -74,7 +74,7 @@ int main(int argc, char** argv) {
   fmt::print("\nlayers: Conv2d + Linear on the main path (GoogLeNet's 22 counts an Inception module as 2 layers;\n"
              "DenseNet and ResNet count every conv of the main path plus the classifier, as here)\n");
   fmt::print("GoogLeNet: the notes' 5M is the paper's claim; torchvision's build has 6.6M, 1,025,000 of them in its\n"
-             "1000-way FC (aux classifiers not built); with the paper's true 5x5 convolutions in the fourth branch\n"
+             "1000-way FC (aux classifiers not built); with the paper's true 5x5 convolutions in the third branch\n"
              "(--model-kwargs branch3_kernel=5; torchvision uses 3x3 there) it has {} (docs/zoo.md)\n",
              cnn::with_thousands(cnn::models::create("googlenet", {.kwargs = {{"branch3_kernel", "5"}}})->num_parameters()));
   fmt::print("004 compares Inception's 5M with \"60M+ for VGG\": measured, VGG-16 has {} and VGG-11 {}; 60M+ is\n"

@@ -52,5 +52,5 @@ done
 
 # 002 §11: depth 2-5, width and kernel, 3 seeds each.
 "$cnn" ablate --base recipes/ablation_fashion_mnist.json --vary depth=2,3,4,5 --vary width=16,32,64 \
-  --vary kernel=3,5,7 --seeds 3 --jobs 2 --threads 1 --output "$out/ablate"
+  --vary kernel=3,5,7 --seeds 3 --train-subset 5000 --jobs 2 --threads 1 --output "$out/ablate"
 cp "$out/ablate/results.png" "$img/ablation_depth_width_kernel.png"

@@ -95,7 +95,8 @@ std::vector<Chart> training_charts(const std::string& run_dir, const CurveOption
     step_lr.y.push_back(s.lr);
   }
   Series train_loss{.label = "train, epoch mean", .color = kTrain, .line_width = 0};
-  Series test_loss{.label = "test", .color = kTest};
+  const bool validation = metrics.value("config", nlohmann::json::object()).value("val_split", 0.0) > 0;
+  Series test_loss{.label = validation ? "validation" : "test", .color = kTest};
   Series train_acc = train_loss, test_acc = test_loss;
   Series lr{.label = "learning rate, per epoch", .color = kTrain};
   for (const nlohmann::json& e : epochs) {
@@ -125,6 +126,12 @@ std::vector<Chart> training_charts(const std::string& run_dir, const CurveOption
           {lr_series,
            {.title = title + "learning rate", .x_label = x_label, .y_label = "lr", .width = options.width,
             .height = options.height}}};
+  // A loss spanning more than 50x (an early test loss of unsettled batch norms) reads better on a log axis.
+  double lo = std::numeric_limits<double>::max(), hi = 0;
+  for (const Series& s : charts[0].series)
+    for (double y : s.y)
+      if (y > 0) lo = std::min(lo, y), hi = std::max(hi, y);
+  charts[0].options.log_y = hi > 50 * lo;
   mark_early_stop(metrics, charts);
   return charts;
 }
