@@ -62,8 +62,11 @@ std::unique_ptr<Optimizer> make_optimizer(const TrainArgs& a, const std::vector<
   if (a.opt == "adamw")
     return build_optimizer<AdamW>(groups, AdamWOptions{.lr = lr, .eps = a.opt_eps.value_or(1e-8), .weight_decay = wd});
   if (a.opt == "rmsprop")
-    return build_optimizer<RMSprop>(
-        groups, RMSpropOptions{.lr = lr, .eps = a.opt_eps.value_or(1e-8), .weight_decay = wd, .momentum = a.momentum});
+    return build_optimizer<RMSprop>(groups, RMSpropOptions{.lr = lr,
+                                                           .alpha = a.opt_alpha,
+                                                           .eps = a.opt_eps.value_or(1e-8),
+                                                           .weight_decay = wd,
+                                                           .momentum = a.momentum});
   return build_optimizer<Adam>(groups, AdamOptions{.lr = lr, .eps = a.opt_eps.value_or(1e-8), .weight_decay = wd});
 }
 
@@ -215,7 +218,9 @@ void run_train(TrainArgs a, const TrainSetup& setup) {
   fmt::print("cnn {}: {} ({} {}parameters) on {} from {}: {} train / {} {} images, {} classes\n", setup.command,
              a.model, counted, trainable == total ? "" : "trainable ", a.dataset, spec.dir, data.train->size(),
              data.val ? data.val->size() : data.test->size(), data.val ? "validation" : "test", classes);
-  const std::string momentum = a.opt == "sgd" || a.opt == "rmsprop" ? fmt::format(" momentum {}", a.momentum) : "";
+  const std::string momentum = a.opt == "sgd" ? fmt::format(" momentum {}", a.momentum)
+                               : a.opt == "rmsprop" ? fmt::format(" momentum {} alpha {}", a.momentum, a.opt_alpha)
+                                                    : "";
   const std::string warmup =
       a.warmup_epochs > 0 ? fmt::format(" after {} warm-up epoch{}", a.warmup_epochs, a.warmup_epochs == 1 ? "" : "s")
                           : "";

@@ -81,6 +81,11 @@ void add_train_flags(CLI::App* cmd, TrainArgs& a) {
       ->capture_default_str();
   cmd->add_option("--opt-eps", a.opt_eps, "Optimiser epsilon (adam, adamw, rmsprop; default: torch's)")
       ->check(positive);
+  cmd->add_option("--opt-alpha", a.opt_alpha,
+                  "RMSprop's smoothing constant alpha of the squared-gradient average (torch's default 0.99; the "
+                  "Inception recipe uses 0.9)")
+      ->check(fraction)
+      ->capture_default_str();
   cmd->add_option("--lr", a.lr, "Learning rate (default: 0.01 for sgd and rmsprop, 0.001 for adam and adamw)")
       ->check(positive);
   cmd->add_option("--momentum", a.momentum, "Momentum of sgd and rmsprop")->check(fraction)->capture_default_str();
@@ -180,6 +185,7 @@ nlohmann::ordered_json resolved_config(const TrainArgs& a) {
           {"workers", a.workers},
           {"opt", a.opt},
           {"opt_eps", optional(a.opt_eps)},
+          {"opt_alpha", a.opt_alpha},
           {"lr", a.resolved_lr()},
           {"momentum", a.momentum},
           {"weight_decay", a.weight_decay},

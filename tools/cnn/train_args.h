@@ -29,6 +29,7 @@ struct TrainArgs {
   int64_t workers = 2;
   std::string opt = "adam";
   std::optional<double> opt_eps;
+  double opt_alpha = 0.99;  // RMSprop's smoothing constant (torch's default)
   std::optional<double> lr;  // unset: the optimiser's usual default
   double momentum = 0.9;
   double weight_decay = 0.0;
