@@ -40,6 +40,7 @@ struct RunSpec {
   AugmentArgs augment;                    // img_size (0: the dataset's own) and crop_pct shape the eval transform
   std::string quantization;               // "int8" for a run written by cnn quantize; empty for f32 weights
   bool fused_conv_bn = false;             // int8 runs: batch norms were folded into convolutions before quantising
+  bool aux_logits = false;                // googlenet trained with its auxiliary classifiers (their weights are saved)
 
   /// Reads RUN/config.json as `cnn train` writes it. Throws naming the file and the missing or mistyped key.
   static RunSpec load(const std::string& run_dir);

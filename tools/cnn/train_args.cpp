@@ -19,7 +19,8 @@ RunSpec run_spec(const TrainArgs& a) {
           .data_dir = a.data_dir,
           .augment = a.augment,
           .quantization = "",
-          .fused_conv_bn = false};
+          .fused_conv_bn = false,
+          .aux_logits = a.aux_logits};
 }
 
 double TrainArgs::resolved_lr() const { return lr.value_or(opt == "sgd" || opt == "rmsprop" ? 0.01 : 0.001); }
@@ -49,6 +50,9 @@ void add_train_flags(CLI::App* cmd, TrainArgs& a) {
                   "bn=off head=flatten kernel=5");
   cmd->add_option("--num-classes", a.num_classes, "Classes of the model's last layer (0: the dataset's)")
       ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--aux-logits", a.aux_logits,
+                "googlenet: build the auxiliary classifiers aux1, aux2 and train them (loss = main + 0.3 x (aux1 + "
+                "aux2), the paper's weights); evaluation uses the main logits");
   cmd->add_option("--dataset", a.dataset, "Dataset: " + dataset_choices())->capture_default_str();
   cmd->add_option("--data-dir", a.data_dir,
                   "Folder with the dataset's files (default: $CNN_DATA_DIR/<dataset>, else data/<dataset>; "
@@ -98,6 +102,29 @@ void add_train_flags(CLI::App* cmd, TrainArgs& a) {
       ->check(positive);
   cmd->add_option("--smoothing", a.smoothing, "Label smoothing of the cross-entropy")
       ->check(CLI::Range(0.0, 0.99))
+      ->capture_default_str();
+  cmd->add_option("--l1", a.l1,
+                  "L1 regularisation: adds LAMBDA x sum |w| over conv and linear weights (not biases nor norm "
+                  "parameters) to the loss, as Keras' kernel_regularizer=l1 (0: off)")
+      ->check(non_negative)
+      ->capture_default_str();
+  cmd->add_option("--mixup", a.mixup,
+                  "mixup alpha: mix each batch with its reverse by lam ~ Beta(alpha, alpha) (0: off)")
+      ->check(non_negative)
+      ->capture_default_str();
+  cmd->add_option("--cutmix", a.cutmix,
+                  "CutMix alpha: paste a box of the reversed batch, lam ~ Beta(alpha, alpha) (0: off)")
+      ->check(non_negative)
+      ->capture_default_str();
+  cmd->add_option("--mixup-prob", a.mixup_prob, "Probability of mixing a batch when --mixup or --cutmix is on")
+      ->check(fraction)
+      ->capture_default_str();
+  cmd->add_option("--mixup-switch-prob", a.mixup_switch_prob,
+                  "With both --mixup and --cutmix: probability of CutMix for a batch")
+      ->check(fraction)
+      ->capture_default_str();
+  cmd->add_option("--mixup-mode", a.mixup_mode, "How mixing parameters are drawn: batch (one lam per batch)")
+      ->check(CLI::IsMember({"batch"}))
       ->capture_default_str();
 
   cmd->add_option("--sched", a.sched,
@@ -174,6 +201,7 @@ nlohmann::ordered_json resolved_config(const TrainArgs& a) {
   auto optional = [](const std::optional<double>& v) { return v ? nlohmann::ordered_json(*v) : nullptr; };
   return {{"model", a.model},
           {"model_kwargs", a.model_kwargs},
+          {"aux_logits", a.aux_logits},
           {"num_classes", a.num_classes},
           {"dataset", a.dataset},
           {"data_dir", a.data_dir},
@@ -191,6 +219,12 @@ nlohmann::ordered_json resolved_config(const TrainArgs& a) {
           {"weight_decay", a.weight_decay},
           {"clip_grad", optional(a.clip_grad)},
           {"smoothing", a.smoothing},
+          {"l1", a.l1},
+          {"mixup", a.mixup},
+          {"cutmix", a.cutmix},
+          {"mixup_prob", a.mixup_prob},
+          {"mixup_switch_prob", a.mixup_switch_prob},
+          {"mixup_mode", a.mixup_mode},
           {"sched", a.sched},
           {"warmup_epochs", a.warmup_epochs},
           {"warmup_lr", a.warmup_lr},
