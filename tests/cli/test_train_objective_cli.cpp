@@ -1,7 +1,6 @@
-// cnn train's objective and optimiser flags as users run them: --opt-alpha reaching RMSprop, --l1, --mixup with
-// --cutmix and --smoothing training above chance, and googlenet --aux-logits trained, saved and evaluated.
+// cnn train's objective and optimiser flags as users run them: --opt-alpha reaching RMSprop, --l1, and --mixup
+// with --cutmix and --smoothing training above chance. googlenet --aux-logits: test_aux_logits_cli.cpp.
 #include <cnn/checkpoint.h>
-#include <cnn/io.h>
 
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -66,25 +65,6 @@ TEST(TrainObjectiveCli, MixupWithCutmixAndSmoothingTrainsAboveChance) {
   const Result pair = cnn_train(dir, out + "2", "--mixup 0.2 --mixup-mode pair");
   EXPECT_EQ(pair.code, 1);
   EXPECT_NE(pair.err.find("--mixup-mode"), std::string::npos) << pair.err;
-}
-
-TEST(TrainObjectiveCli, GoogLeNetAuxLogitsAreTrainedSavedAndEvaluated) {
-  const std::string dir = test::temp_dir("objective_cli"), out = dir + "/run";
-  test::write_noisy_mnist(dir, 32, 16);
-  const Result r = cnn_train(dir, out, "--model googlenet --aux-logits --epochs 1 -b 16 --opt sgd --lr 0.01");
-  ASSERT_EQ(r.code, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("auxiliary classifiers aux1, aux2 trained at loss weight 0.3"), std::string::npos) << r.out;
-  EXPECT_EQ(read_json(out + "/config.json")["aux_logits"], true);
-  const StateDict weights = load_safetensors(out + "/model.safetensors");
-  EXPECT_NE(weights.find("aux1.fc2.weight"), nullptr);
-  EXPECT_NE(weights.find("aux2.fc2.weight"), nullptr);
-  const Result eval = test::run_cnn(fmt::format("eval {} --threads 2", out));
-  ASSERT_EQ(eval.code, 0) << eval.out << eval.err;
-  EXPECT_NE(eval.out.find("(16 images, 10 classes)"), std::string::npos) << eval.out;
-
-  const Result wrong = cnn_train(dir, out + "2", "--model lenet5 --aux-logits");
-  EXPECT_EQ(wrong.code, 1);
-  EXPECT_NE(wrong.err.find("aux_logits"), std::string::npos) << wrong.err;
 }
 
 }  // namespace
