@@ -14,7 +14,7 @@ HEADERS = {
     "autograd": "autograd autocast options trace",
     "ops": "ops relu_rule",
     "distributed": "distributed",
-    "nn": "nn module sequential init activation batchnorm layers layers_activation layers_conv layers_norm "
+    "nn": "nn module aux_outputs sequential init activation batchnorm layers layers_activation layers_conv layers_norm "
           "layers_resample layers_quantized fuse ddp blocks blocks_dense blocks_inception blocks_mobile blocks_resnet blocks_se",
     "models": "models models_plain models_zoo",
     "optim": "optim optim_utils scheduler scheduler_factory",
@@ -23,7 +23,7 @@ HEADERS = {
     "core": "cnn",
     "data": "data dataset datasets download loader transforms transforms_factory transforms_functional data_splits",
     "onnx": "onnx",
-    "train": "train metrics checkpoint run_spec predictor quantize",
+    "train": "train metrics checkpoint run_spec predictor quantize mixup",
     "viz": "viz viz_chart viz_image viz_inside viz_interpret viz_model viz_report viz_tsne",
 }
 HEADER_LAYER = {f"cnn/{h}.h": layer for layer, names in HEADERS.items() for h in names.split()}

@@ -4,6 +4,7 @@
 // Usage: auto net = models::resnet50({.num_classes = 10});  Tensor logits = (*net)(x);
 #pragma once
 
+#include <cnn/aux_outputs.h>
 #include <cnn/models.h>
 
 namespace cnn::models {
@@ -71,16 +72,22 @@ ModulePtr efficientnet_b3(const ModelOptions& options = {});
 
 /// GoogLeNet (Inception v1) as torchvision with transform_input=False. Its forward returns the main logits;
 /// with .aux_logits, forward_with_aux() also gives the auxiliary logits while training, as torchvision's
-/// GoogLeNetOutputs(logits, aux_logits2, aux_logits1). kwargs branch3_kernel=5 builds the paper's 5x5
-/// convolutions in branch3 where torchvision has 3x3 (7,005,832 parameters; torchvision's weights need the 3).
-class GoogLeNet : public Module {
+/// GoogLeNetOutputs(logits, aux_logits2, aux_logits1), and forward_train() gives them to train_one_epoch with the
+/// paper's loss weight 0.3 each. kwargs branch3_kernel=5 builds the paper's 5x5 convolutions in branch3 where
+/// torchvision has 3x3 (7,005,832 parameters; torchvision's weights need the 3).
+class GoogLeNet : public Module, public AuxOutputs {
  public:
+  /// The weight of each auxiliary loss in the training objective (Szegedy et al. 2015, section 5).
+  static constexpr double kAuxLossWeight = 0.3;
+
   explicit GoogLeNet(const ModelOptions& options = {});
   Tensor forward(const Tensor& x) override;
   struct Outputs {
     Tensor logits, aux_logits2, aux_logits1;  // aux: undefined unless training with aux_logits
   };
   Outputs forward_with_aux(const Tensor& x);
+  /// The main logits and, training with aux_logits, aux1's and aux2's logits, each with weight kAuxLossWeight.
+  TrainOutputs forward_train(const Tensor& x) override;
   std::string type_name() const override { return "GoogLeNet"; }
 };
 std::shared_ptr<GoogLeNet> googlenet(const ModelOptions& options = {});

@@ -123,6 +123,10 @@ Tensor softmax(const Tensor& x, int64_t dim);
 Tensor log_softmax(const Tensor& x, int64_t dim);
 /// logits [N, C], target i64 [N] of class indices. Fused log-softmax + NLL.
 Tensor cross_entropy(const Tensor& logits, const Tensor& target, const CrossEntropyOptions& options = {});
+/// logits [N, C], target f32 [N, C] of class probabilities (mixup's soft targets): sum over C of -target *
+/// log_softmax(logits), reduced over N, as timm's SoftTargetCrossEntropy (mean) and F.cross_entropy with
+/// probability targets.
+Tensor soft_target_cross_entropy(const Tensor& logits, const Tensor& target, Reduction reduction = Reduction::mean);
 /// logp [N, C] log-probabilities, target i64 [N].
 Tensor nll_loss(const Tensor& logp, const Tensor& target, const NllLossOptions& options = {});
 Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::mean);

@@ -1,5 +1,5 @@
-// Helpers around an optimiser: timm's parameter groups without weight decay on biases and norm parameters, and
-// torch.nn.utils.clip_grad_norm_. Not an optimiser (optim.h).
+// Helpers around an optimiser: timm's parameter groups without weight decay on biases and norm parameters,
+// torch.nn.utils.clip_grad_norm_ and an L1 penalty over the same weights. Not an optimiser (optim.h).
 #pragma once
 
 #include <cnn/module.h>
@@ -34,6 +34,12 @@ std::vector<ParamGroup<Options>> param_groups_weight_decay(const Module& model, 
   without.weight_decay = 0.0;
   return {{std::move(no_decay), without}, {std::move(decay), options}};
 }
+
+/// lambda * sum |w| over every element of `params`, as a differentiable scalar (Keras' regularizers.l1: added to the
+/// loss, its gradient is lambda * sign(w), 0 at w = 0). The weights it is meant for are split_weight_decay's decay
+/// group: conv and linear weights, not biases nor norm parameters. Usage:
+///   loss = loss + l1_penalty(split_weight_decay(*model).second, 1e-4);
+Tensor l1_penalty(const std::vector<Tensor>& params, double lambda = 1.0);
 
 /// Scales the gradients of `params` in place so that their total norm is at most max_norm, as
 /// torch.nn.utils.clip_grad_norm_: coefficient max_norm / (total + 1e-6) clamped to 1. Returns the total norm

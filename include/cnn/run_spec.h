@@ -41,6 +41,7 @@ struct RunSpec {
   std::string quantization;               // "int8" for a run written by cnn quantize; empty for f32 weights
   bool fused_conv_bn = false;             // int8 runs: batch norms were folded into convolutions before quantising
   uint64_t seed = 42;                     // cnn train's --seed: it also drew the initial weights
+  bool aux_logits = false;                // googlenet trained with its auxiliary classifiers (their weights are saved)
 
   /// Reads RUN/config.json as `cnn train` writes it. Throws naming the file and the missing or mistyped key.
   static RunSpec load(const std::string& run_dir);

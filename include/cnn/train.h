@@ -4,8 +4,10 @@
 #pragma once
 
 #include <cnn/autocast.h>
+#include <cnn/aux_outputs.h>
 #include <cnn/data.h>
 #include <cnn/metrics.h>
+#include <cnn/mixup.h>
 #include <cnn/module.h>
 #include <cnn/optim.h>
 #include <cnn/scheduler.h>
@@ -72,6 +74,13 @@ struct TrainOptions {
   double label_smoothing = 0.0;
   /// bf16 mixed precision: forward and loss inside an AutocastGuard (see autocast.h).
   Amp amp = Amp::none;
+  /// L1 regularisation: l1 * sum |w| over the conv and linear weights (split_weight_decay's decay group) added to
+  /// the loss, as Keras' kernel_regularizer=l1. 0: off.
+  double l1 = 0.0;
+  /// mixup / CutMix of every batch (mixup.h), drawn from a SampleRng of (the loader's seed, its epoch, the step), so
+  /// runs repeat and resume exactly; the loss is then soft_target_cross_entropy against mixup_target
+  /// (label_smoothing applied there). Off unless an alpha is positive.
+  MixupOptions mixup{};
 };
 
 /// Thrown when the training loss becomes NaN or infinite; says where (epoch from 1, step from 1).
@@ -83,8 +92,10 @@ class NonFiniteLossError : public Error {
 };
 
 /// Trains `model` (train mode) for one pass of `loader` with cross-entropy: zero_grad, forward, backward, clip,
-/// step. A loss that is NaN or infinite throws NonFiniteLossError naming the epoch and step, before the optimiser
-/// step touches the weights.
+/// step. A model that implements AuxOutputs (GoogLeNet with aux_logits) is run through forward_train and its
+/// auxiliary losses join the objective with their weights; options.l1 adds its penalty. The loss reported is the
+/// whole objective; accuracy is of the main logits (under mixup: against each sample's dominant label). A loss that is NaN or infinite throws
+/// NonFiniteLossError naming the epoch and step, before the optimiser step touches the weights.
 /// Usage: EvalResult r = train_one_epoch(*model, loader, opt, {.epoch = 0});
 EvalResult train_one_epoch(Module& model, DataLoader& loader, Optimizer& optimizer, const TrainOptions& options = {});
 
@@ -137,6 +148,8 @@ struct FitOptions {
   double label_smoothing = 0.0;
   /// bf16 mixed precision for training and evaluation (see autocast.h).
   Amp amp = Amp::none;
+  double l1 = 0.0;       // see TrainOptions
+  MixupOptions mixup{};  // see TrainOptions
 
   /// What "best" means for best.ckpt, early stopping and plateau schedules: "top1", "top5" (higher is better) or
   /// "loss" (lower is better), of the evaluation loader. An improvement must exceed min_delta.

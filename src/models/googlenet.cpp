@@ -75,6 +75,14 @@ GoogLeNet::Outputs GoogLeNet::forward_with_aux(const Tensor& x) {
 
 Tensor GoogLeNet::forward(const Tensor& x) { return forward_with_aux(x).logits; }
 
+TrainOutputs GoogLeNet::forward_train(const Tensor& x) {
+  Outputs out = forward_with_aux(x);
+  TrainOutputs train{.logits = out.logits, .aux = {}};
+  for (const Tensor& aux : {out.aux_logits1, out.aux_logits2})
+    if (aux.defined()) train.aux.push_back({.logits = aux, .weight = kAuxLossWeight});
+  return train;
+}
+
 std::shared_ptr<GoogLeNet> googlenet(const ModelOptions& o) { return std::make_shared<GoogLeNet>(o); }
 
 }  // namespace cnn::models

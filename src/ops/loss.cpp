@@ -1,5 +1,5 @@
-// Losses: cross_entropy (log-softmax fused with NLL, label smoothing), nll_loss and mse_loss, with
-// PyTorch's reductions (mean divides by the number of targets not equal to ignore_index).
+// Losses: cross_entropy (log-softmax fused with NLL, label smoothing), soft_target_cross_entropy, nll_loss and
+// mse_loss, with PyTorch's reductions (mean divides by the number of targets not equal to ignore_index).
 #include <cnn/ops.h>
 
 namespace cnn {
@@ -54,6 +54,15 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& target, const CrossEntr
                                return std::vector<Tensor>{backend().softmax_backward(dlogp, logp, 1, true)};
                              });
   return reduce_loss(per_sample, o.reduction, count_valid(target, o.ignore_index));
+}
+
+Tensor soft_target_cross_entropy(const Tensor& logits, const Tensor& target, Reduction reduction) {
+  CNN_CHECK(logits.dim() == 2, "soft_target_cross_entropy: expected logits [N, C], got {}", logits.shape());
+  CNN_CHECK(target.dtype() == DType::f32 && target.shape() == logits.shape(),
+            "soft_target_cross_entropy: expected float target probabilities {} like the logits, got {} of shape {}",
+            logits.shape(), dtype_name(target.dtype()), target.shape());
+  const Tensor per_sample = neg(sum(mul(target, log_softmax(logits, 1)), {1}));
+  return reduce_loss(per_sample, reduction, logits.shape()[0]);
 }
 
 Tensor nll_loss(const Tensor& logp, const Tensor& target, const NllLossOptions& o) {

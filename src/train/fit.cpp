@@ -205,7 +205,9 @@ FitResult fit(Module& model, DataLoader& train, DataLoader& val, Optimizer& opti
                             .step_scheduler = o.scheduler_per_step ? o.scheduler : nullptr,
                             .clip_grad = o.clip_grad,
                             .label_smoothing = o.label_smoothing,
-                            .amp = o.amp});
+                            .amp = o.amp,
+                            .l1 = o.l1,
+                            .mixup = o.mixup});
     } catch (const NonFiniteLossError& e) {
       const std::string kept =
           files && o.checkpoints && epoch > 0

@@ -101,6 +101,7 @@ RunSpec RunSpec::load(const std::string& run_dir) {
   s.augment.img_size = field<int64_t>(config, "img_size", path, 0);
   s.augment.crop_pct = field<double>(config, "crop_pct", path, 1.0);
   s.seed = field<uint64_t>(config, "seed", path, s.seed);
+  s.aux_logits = field<bool>(config, "aux_logits", path, false);
   if (config.contains("quantization")) {
     const Json& q = config["quantization"];
     CNN_CHECK(q.is_object() && q.contains("dtype") && q["dtype"] == "int8",
@@ -130,7 +131,10 @@ std::vector<std::string> RunSpec::class_names() const {
 
 models::ModelOptions RunSpec::model_options() const {
   const Shape input = input_shape();
-  models::ModelOptions o{.num_classes = classes(), .in_channels = input[0], .kwargs = parse_model_kwargs(model_kwargs)};
+  models::ModelOptions o{.num_classes = classes(),
+                         .in_channels = input[0],
+                         .aux_logits = aux_logits,
+                         .kwargs = parse_model_kwargs(model_kwargs)};
   if (model == "plaincnn" && !o.kwargs.count("image_size")) o.kwargs["image_size"] = std::to_string(input[2]);
   return o;
 }

@@ -1,5 +1,6 @@
-// One epoch of classification training and one evaluation pass: train_one_epoch and evaluate.
-// Not fit()'s epochs, schedules and checkpoints (fit.cpp), nor a progress display (callers get StepInfo).
+// One epoch of classification training (auxiliary heads, L1 penalty, mixup/CutMix) and one evaluation pass:
+// train_one_epoch and evaluate. Not fit()'s epochs, schedules and checkpoints (fit.cpp), nor a progress display
+// (callers get StepInfo).
 #include <cnn/autograd.h>
 #include <cnn/ops.h>
 #include <cnn/optim_utils.h>
@@ -35,12 +36,41 @@ std::vector<Tensor> all_params(const Optimizer& optimizer) {
   return out;
 }
 
+// Salt of mixup's generator, so that its draws do not repeat the sample transforms' SampleRng streams.
+constexpr uint64_t kMixupSeed = 0x6d69787570ULL;  // "mixup"
+
+// The main logits, and the auxiliary heads' with their weights when the model has any (AuxOutputs).
+TrainOutputs forward_train(Module& model, const Tensor& images) {
+  if (auto* aux = dynamic_cast<AuxOutputs*>(&model)) return aux->forward_train(images);
+  return {.logits = model(images), .aux = {}};
+}
+
+// The objective of one batch: the main loss, each auxiliary loss times its weight, and the L1 penalty. Under mixup
+// every head's loss is the soft-target cross-entropy against the same mixed targets.
+Tensor training_loss(const TrainOutputs& out, const Batch& batch, const MixupDraw* mix, const TrainOptions& o,
+                     const std::vector<Tensor>& l1_params) {
+  const Tensor targets = mix != nullptr ? mixup_target(batch.labels, out.logits.size(1), mix->lam, o.label_smoothing)
+                                        : Tensor();
+  auto criterion = [&](const Tensor& logits) {
+    return mix != nullptr ? soft_target_cross_entropy(logits, targets)
+                          : cross_entropy(logits, batch.labels, {.label_smoothing = o.label_smoothing});
+  };
+  Tensor loss = criterion(out.logits);
+  for (const AuxOutput& aux : out.aux) loss = add(loss, mul(criterion(aux.logits), aux.weight));
+  if (o.l1 > 0) loss = add(loss, l1_penalty(l1_params, o.l1));
+  return loss;
+}
+
 }  // namespace
 
 EvalResult train_one_epoch(Module& model, DataLoader& loader, Optimizer& optimizer, const TrainOptions& options) {
   model.train();
   const int64_t steps = options.max_steps < 0 ? loader.size() : std::min(options.max_steps, loader.size());
   const std::vector<Tensor> params = options.clip_grad > 0 ? all_params(optimizer) : std::vector<Tensor>{};
+  const std::vector<Tensor> l1_params = options.l1 > 0 ? split_weight_decay(model).second : std::vector<Tensor>{};
+  const Mixup mixup(options.mixup);
+  const int64_t loader_epoch = loader.epoch();  // the epoch the loop below starts
+  const int64_t replicas = loader.options().num_replicas, rank = loader.options().rank;
   const auto start = Clock::now();
   ClassificationMetrics metrics;
   int64_t step = 0;
@@ -48,12 +78,20 @@ EvalResult train_one_epoch(Module& model, DataLoader& loader, Optimizer& optimiz
     if (step == steps) break;
     const double lr = optimizer.lr(0);
     optimizer.zero_grad();
+    MixupDraw mix;
+    Tensor images = batch.images;
+    if (mixup.enabled()) {
+      SampleRng rng(loader.seed() ^ kMixupSeed, loader_epoch, step * replicas + rank);
+      mix = mixup.draw(rng, images.size(2), images.size(3));
+      images = mixup.mix_images(images, mix);
+    }
     Tensor logits, loss;
     {
       const AutocastGuard autocast(DType::bf16, options.amp == Amp::bf16);
-      logits = model(batch.images);
+      const TrainOutputs out = forward_train(model, images);
+      logits = out.logits;
       check_logits(logits, batch);
-      loss = cross_entropy(logits, batch.labels, {.label_smoothing = options.label_smoothing});
+      loss = training_loss(out, batch, mixup.enabled() ? &mix : nullptr, options, l1_params);
     }
     const double loss_value = loss.item();
     if (!std::isfinite(loss_value)) {
@@ -69,7 +107,8 @@ EvalResult train_one_epoch(Module& model, DataLoader& loader, Optimizer& optimiz
     if (options.step_scheduler != nullptr) options.step_scheduler->step();
 
     const double correct_before = metrics.top1() * double(metrics.samples());
-    metrics.update(logits, batch.labels, loss_value * double(batch.labels.size(0)));
+    const Tensor labels = mixup.enabled() ? dominant_labels(batch.labels, mix.lam) : batch.labels;
+    metrics.update(logits, labels, loss_value * double(batch.labels.size(0)));
     const double batch_accuracy =
         (metrics.top1() * double(metrics.samples()) - correct_before) / double(batch.labels.size(0));
     ++step;

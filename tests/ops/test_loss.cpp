@@ -1,5 +1,5 @@
-// Losses: cross_entropy (reductions, label smoothing, ignore_index), nll_loss, mse_loss — hand cases,
-// finite differences, backend parity and PyTorch fixtures.
+// Losses: cross_entropy (reductions, label smoothing, ignore_index), soft_target_cross_entropy, nll_loss, mse_loss —
+// hand cases, finite differences, backend parity and PyTorch fixtures.
 #include "test_util.h"
 
 #include <cmath>
@@ -98,4 +98,37 @@ TEST(Loss, MatchesPyTorch) {
   EXPECT_ALLCLOSE(mse, test::fixture(f, "mse", "loss"));
   mse.backward();
   EXPECT_ALLCLOSE(in.grad(), test::fixture(f, "mse", "grad"));
+}
+
+// timm's SoftTargetCrossEntropy: sum_c -t_c log_softmax(x)_c, by hand in double and as PyTorch computes it:
+//   F.cross_entropy(torch.tensor([[1., 2., 3.], [0., -1., .5]]), torch.tensor([[.2, .3, .5], [1., 0., 0.]]))
+//   = 1.1058683395385742 (per sample 1.1076059341430664, 1.1041306257247925)
+TEST(Loss, SoftTargetCrossEntropyByHandAndAsPyTorch) {
+  const std::vector<std::vector<double>> x{{1, 2, 3}, {0, -1, 0.5}}, t{{0.2, 0.3, 0.5}, {1, 0, 0}};
+  double hand = 0.0;
+  for (size_t n = 0; n < 2; ++n) {
+    const double lse = std::log(std::exp(x[n][0]) + std::exp(x[n][1]) + std::exp(x[n][2]));
+    for (size_t c = 0; c < 3; ++c) hand -= t[n][c] * (x[n][c] - lse) / 2.0;
+  }
+  const Tensor logits = from_vector(std::vector<float>{1, 2, 3, 0, -1, 0.5f}, {2, 3});
+  const Tensor target = from_vector(std::vector<float>{0.2f, 0.3f, 0.5f, 1, 0, 0}, {2, 3});
+  EXPECT_NEAR(soft_target_cross_entropy(logits, target).item(), hand, 1e-6);
+  EXPECT_NEAR(soft_target_cross_entropy(logits, target).item(), 1.1058683395385742, 1e-6);
+  EXPECT_ALLCLOSE(soft_target_cross_entropy(logits, target, Reduction::none),
+                  from_vector(std::vector<float>{1.1076059341430664f, 1.1041306257247925f}, {2}));
+  EXPECT_NEAR(soft_target_cross_entropy(logits, target, Reduction::sum).item(), 2.2117366790771484, 1e-5);
+  // One-hot targets give the ordinary cross-entropy.
+  const Tensor one_hot = from_vector(std::vector<float>{0, 0, 1, 1, 0, 0}, {2, 3});
+  EXPECT_NEAR(soft_target_cross_entropy(logits, one_hot).item(),
+              cross_entropy(logits, from_vector(std::vector<int64_t>{2, 0}, {2})).item(), 1e-6);
+}
+
+TEST(Loss, SoftTargetCrossEntropyGradcheckAndErrors) {
+  manual_seed(3);
+  const Tensor target = softmax(test::uniform({3, 5}), 1);
+  EXPECT_TRUE(test::gradcheck([&](const std::vector<Tensor>& in) { return soft_target_cross_entropy(in[0], target); },
+                              {test::uniform({3, 5}, true)}));
+  const std::string msg = test::error_message([] { soft_target_cross_entropy(zeros({2, 3}), zeros({2, 4})); });
+  EXPECT_NE(msg.find("soft_target_cross_entropy: expected float target probabilities [2, 3]"), std::string::npos)
+      << msg;
 }

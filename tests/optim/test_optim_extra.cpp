@@ -56,6 +56,32 @@ TEST(AdamW, MatchesPyTorch) {
     check_case(c, [&](const Tensor& p, const Tensor& q) { return make_adamw(c, p, q); });
 }
 
+// cnn train --opt rmsprop --opt-alpha 0.9 (the Inception recipe's alpha): square_avg = alpha * square_avg + (1 -
+// alpha) * g^2, p -= lr * g / (sqrt(square_avg) + eps), by hand in double, and PyTorch's numbers:
+//   p = torch.tensor([1.0, -2.0, 0.5], requires_grad=True); o = torch.optim.RMSprop([p], lr=0.01, alpha=0.9)
+//   for g in ([0.3, -0.1, 2.0], [0.1, 0.4, -1.0]): p.grad = torch.tensor(g); o.step()
+TEST(RMSprop, AlphaPointNineMatchesTheFormulaAndPyTorch) {
+  const std::vector<std::vector<double>> grads{{0.3, -0.1, 2.0}, {0.1, 0.4, -1.0}};
+  const std::vector<std::vector<float>> torch_values{{0.968377233f, -1.96837723f, 0.468377233f},
+                                                     {0.957894385f, -1.99914646f, 0.483121425f}};
+  Tensor p = from_vector(std::vector<float>{1.0f, -2.0f, 0.5f}, {3}).requires_grad_();
+  RMSprop opt({p}, {.lr = 0.01, .alpha = 0.9});
+  std::vector<double> value{1.0, -2.0, 0.5}, square_avg(3, 0.0);
+  for (size_t k = 0; k < grads.size(); ++k) {
+    std::vector<float> g(grads[k].begin(), grads[k].end());
+    p.set_grad(from_vector(g, {3}));
+    opt.step();
+    for (size_t i = 0; i < 3; ++i) {
+      square_avg[i] = 0.9 * square_avg[i] + 0.1 * grads[k][i] * grads[k][i];
+      value[i] -= 0.01 * grads[k][i] / (std::sqrt(square_avg[i]) + 1e-8);
+      EXPECT_NEAR(p.detach().to_vector<float>()[i], value[i], 1e-6) << "step " << k + 1 << " element " << i;
+      EXPECT_NEAR(p.detach().to_vector<float>()[i], torch_values[k][i], 1e-6) << "step " << k + 1 << " element " << i;
+    }
+  }
+  EXPECT_NEAR(value[0], 1.0 - 0.01 / std::sqrt(0.1) - 0.01 * 0.1 / std::sqrt(0.9 * 0.009 + 0.001), 1e-7)
+      << "the first step moves each element by lr / sqrt(1 - alpha)";
+}
+
 TEST(RMSprop, MatchesPyTorch) {
   for (const char* c : {"rmsprop_default", "rmsprop_weight_decay", "rmsprop_momentum", "rmsprop_centered",
                         "rmsprop_centered_momentum_maximize"})

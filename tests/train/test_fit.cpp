@@ -124,7 +124,7 @@ TEST(Fit, LearnsWithCallbacksScheduleAndFiles) {
     EXPECT_GT(s.loss, 0.0);
     EXPECT_GE(s.accuracy, 0.0);
     EXPECT_LE(s.accuracy, 1.0);
-    EXPECT_EQ(std::round(s.accuracy * 8), s.accuracy * 8) << "a fraction of the batch of 8";
+    EXPECT_EQ(std::round(s.accuracy * 16), s.accuracy * 16) << "a fraction of the batch of 16";
   }
   const std::vector<StepRecord> logged = read_step_log((fs::path(dir) / "metrics.json").string());
   ASSERT_EQ(logged.size(), 24u);

@@ -36,6 +36,9 @@ void add_features_command(CLI::App& app);
 void add_ablate_command(CLI::App& app);
 /// cnn eval: loss, top-1/top-5, per-class accuracy and the confusion matrix of trained weights (eval.cpp).
 void add_eval_command(CLI::App& app);
+/// cnn ensemble RUN RUN...: the mean softmax of several runs on their shared test split, each run's accuracy and
+/// the ensemble's (ensemble.cpp).
+void add_ensemble_command(CLI::App& app);
 /// cnn summary: one row per layer (name, type, output shape, parameters, MACs, memory, receptive field) and totals.
 void add_summary_command(CLI::App& app);
 /// cnn viz: filters, features, saliency, gradcam, rf, conv-params, transpose, autoencoder (viz.cpp).

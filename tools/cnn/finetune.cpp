@@ -36,7 +36,12 @@ ModulePtr pretrained_model(const FinetuneArgs& f, const TrainArgs& a, const mode
   CNN_CHECK(!f.keep_head || pretrained_classes == *target.num_classes,
             "finetune: --keep-head needs the pretrained classifier to have the dataset's {} classes, it has {}",
             *target.num_classes, pretrained_classes);
-  if (!f.keep_head) models::reset_classifier(*model, *target.num_classes);
+  if (!f.keep_head) {
+    models::reset_classifier(*model, *target.num_classes);
+    // googlenet --aux-logits: the auxiliary heads get the new classes too (as torchvision's finetuning tutorial).
+    for (const auto& [name, m] : model->named_modules())
+      if (name == "aux1.fc2" || name == "aux2.fc2") model->replace(name, Linear(1024, *target.num_classes));
+  }
   const int64_t frozen = models::freeze_backbone(*model, f.freeze, f.freeze_bn);
   const int64_t rest = model->num_parameters(true) -
                        model->get_submodule(head)->num_parameters(true);
@@ -94,6 +99,7 @@ void add_finetune_command(CLI::App& app) {
       const RunSpec from = RunSpec::load(f->from);
       if (cmd->count("--model") == 0) args->model = from.model;
       if (cmd->count("--model-kwargs") == 0) args->model_kwargs = from.model_kwargs;
+      if (cmd->count("--aux-logits") == 0) args->aux_logits = from.aux_logits;
       if (f->weights.empty()) f->weights = from.weights();
     }
     CNN_CHECK(!f->weights.empty(), "finetune: pass the pretrained weights: --from RUN or --weights FILE");

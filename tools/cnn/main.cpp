@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   cnn::cli::add_train_command(app);
   cnn::cli::add_finetune_command(app);
   cnn::cli::add_eval_command(app);
+  cnn::cli::add_ensemble_command(app);
   cnn::cli::add_features_command(app);
   cnn::cli::add_ablate_command(app);
   cnn::cli::add_summary_command(app);
@@ -33,8 +34,9 @@ int main(int argc, char** argv) {
   try {
     const auto known = app.get_subcommands([&](CLI::App* sub) { return argc > 1 && sub->get_name() == argv[1]; });
     if (argc > 1 && argv[1][0] != '-' && known.empty())
-      throw cnn::Error(fmt::format("unknown command '{}'; the commands are train, finetune, eval, features, ablate, summary, viz, report, rf, "
-                                   "shape, run, predict, export, quantize, download and stats (see cnn --help)",
+      throw cnn::Error(fmt::format("unknown command '{}'; the commands are train, finetune, eval, ensemble, features, "
+                                   "ablate, summary, viz, report, rf, shape, run, predict, export, quantize, download "
+                                   "and stats (see cnn --help)",
                                    argv[1]));
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -62,8 +62,11 @@ std::unique_ptr<Optimizer> make_optimizer(const TrainArgs& a, const std::vector<
   if (a.opt == "adamw")
     return build_optimizer<AdamW>(groups, AdamWOptions{.lr = lr, .eps = a.opt_eps.value_or(1e-8), .weight_decay = wd});
   if (a.opt == "rmsprop")
-    return build_optimizer<RMSprop>(
-        groups, RMSpropOptions{.lr = lr, .eps = a.opt_eps.value_or(1e-8), .weight_decay = wd, .momentum = a.momentum});
+    return build_optimizer<RMSprop>(groups, RMSpropOptions{.lr = lr,
+                                                           .alpha = a.opt_alpha,
+                                                           .eps = a.opt_eps.value_or(1e-8),
+                                                           .weight_decay = wd,
+                                                           .momentum = a.momentum});
   return build_optimizer<Adam>(groups, AdamOptions{.lr = lr, .eps = a.opt_eps.value_or(1e-8), .weight_decay = wd});
 }
 
@@ -215,7 +218,9 @@ void run_train(TrainArgs a, const TrainSetup& setup) {
   fmt::print("cnn {}: {} ({} {}parameters) on {} from {}: {} train / {} {} images, {} classes\n", setup.command,
              a.model, counted, trainable == total ? "" : "trainable ", a.dataset, spec.dir, data.train->size(),
              data.val ? data.val->size() : data.test->size(), data.val ? "validation" : "test", classes);
-  const std::string momentum = a.opt == "sgd" || a.opt == "rmsprop" ? fmt::format(" momentum {}", a.momentum) : "";
+  const std::string momentum = a.opt == "sgd" ? fmt::format(" momentum {}", a.momentum)
+                               : a.opt == "rmsprop" ? fmt::format(" momentum {} alpha {}", a.momentum, a.opt_alpha)
+                                                    : "";
   const std::string warmup =
       a.warmup_epochs > 0 ? fmt::format(" after {} warm-up epoch{}", a.warmup_epochs, a.warmup_epochs == 1 ? "" : "s")
                           : "";
@@ -228,6 +233,15 @@ void run_train(TrainArgs a, const TrainSetup& setup) {
       "seed {}\n",
       backend().name(), precision, get_num_threads(), a.workers, a.opt, a.resolved_lr(), momentum, a.weight_decay, a.sched, warmup,
       a.batch_size, global_batch_note(a.batch_size), a.epochs, a.epochs == 1 ? "" : "s", a.seed);
+  std::vector<std::string> extras;
+  if (a.aux_logits)
+    extras.push_back(fmt::format("auxiliary classifiers aux1, aux2 trained at loss weight {}",
+                                 models::GoogLeNet::kAuxLossWeight));
+  if (a.l1 > 0) extras.push_back(fmt::format("L1 {} on conv and linear weights", a.l1));
+  if (a.mixup > 0 || a.cutmix > 0)
+    extras.push_back(fmt::format("mixup {} / cutmix {} (prob {}, switch {}, mode {}), soft-target cross-entropy",
+                                 a.mixup, a.cutmix, a.mixup_prob, a.mixup_switch_prob, a.mixup_mode));
+  if (!extras.empty()) fmt::print("  {}\n", fmt::join(extras, "; "));
   if (!a.resume.empty()) fmt::print("  resuming from {}\n", resolve_checkpoint_path(a.resume));
   std::fflush(stdout);
 
@@ -256,6 +270,11 @@ void run_train(TrainArgs a, const TrainSetup& setup) {
                                 .clip_grad = a.clip_grad.value_or(0.0),
                                 .label_smoothing = a.smoothing,
                                 .amp = amp,
+                                .l1 = a.l1,
+                                .mixup = {.mixup_alpha = a.mixup,
+                                          .cutmix_alpha = a.cutmix,
+                                          .prob = a.mixup_prob,
+                                          .switch_prob = a.mixup_switch_prob},
                                 .monitor = a.eval_metric,
                                 .early_stopping = {.patience = a.early_stop},
                                 .resume = a.resume});

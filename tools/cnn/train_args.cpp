@@ -19,7 +19,8 @@ RunSpec run_spec(const TrainArgs& a) {
           .data_dir = a.data_dir,
           .augment = a.augment,
           .quantization = "",
-          .fused_conv_bn = false};
+          .fused_conv_bn = false,
+          .aux_logits = a.aux_logits};
 }
 
 double TrainArgs::resolved_lr() const { return lr.value_or(opt == "sgd" || opt == "rmsprop" ? 0.01 : 0.001); }
@@ -49,6 +50,9 @@ void add_train_flags(CLI::App* cmd, TrainArgs& a) {
                   "bn=off head=flatten kernel=5");
   cmd->add_option("--num-classes", a.num_classes, "Classes of the model's last layer (0: the dataset's)")
       ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--aux-logits", a.aux_logits,
+                "googlenet: build the auxiliary classifiers aux1, aux2 and train them (loss = main + 0.3 x (aux1 + "
+                "aux2), the paper's weights); evaluation uses the main logits");
   cmd->add_option("--dataset", a.dataset, "Dataset: " + dataset_choices())->capture_default_str();
   cmd->add_option("--data-dir", a.data_dir,
                   "Folder with the dataset's files (default: $CNN_DATA_DIR/<dataset>, else data/<dataset>; "
@@ -81,6 +85,11 @@ void add_train_flags(CLI::App* cmd, TrainArgs& a) {
       ->capture_default_str();
   cmd->add_option("--opt-eps", a.opt_eps, "Optimiser epsilon (adam, adamw, rmsprop; default: torch's)")
       ->check(positive);
+  cmd->add_option("--opt-alpha", a.opt_alpha,
+                  "RMSprop's smoothing constant alpha of the squared-gradient average (torch's default 0.99; the "
+                  "Inception recipe uses 0.9)")
+      ->check(fraction)
+      ->capture_default_str();
   cmd->add_option("--lr", a.lr, "Learning rate (default: 0.01 for sgd and rmsprop, 0.001 for adam and adamw)")
       ->check(positive);
   cmd->add_option("--momentum", a.momentum, "Momentum of sgd and rmsprop")->check(fraction)->capture_default_str();
@@ -93,6 +102,29 @@ void add_train_flags(CLI::App* cmd, TrainArgs& a) {
       ->check(positive);
   cmd->add_option("--smoothing", a.smoothing, "Label smoothing of the cross-entropy")
       ->check(CLI::Range(0.0, 0.99))
+      ->capture_default_str();
+  cmd->add_option("--l1", a.l1,
+                  "L1 regularisation: adds LAMBDA x sum |w| over conv and linear weights (not biases nor norm "
+                  "parameters) to the loss, as Keras' kernel_regularizer=l1 (0: off)")
+      ->check(non_negative)
+      ->capture_default_str();
+  cmd->add_option("--mixup", a.mixup,
+                  "mixup alpha: mix each batch with its reverse by lam ~ Beta(alpha, alpha) (0: off)")
+      ->check(non_negative)
+      ->capture_default_str();
+  cmd->add_option("--cutmix", a.cutmix,
+                  "CutMix alpha: paste a box of the reversed batch, lam ~ Beta(alpha, alpha) (0: off)")
+      ->check(non_negative)
+      ->capture_default_str();
+  cmd->add_option("--mixup-prob", a.mixup_prob, "Probability of mixing a batch when --mixup or --cutmix is on")
+      ->check(fraction)
+      ->capture_default_str();
+  cmd->add_option("--mixup-switch-prob", a.mixup_switch_prob,
+                  "With both --mixup and --cutmix: probability of CutMix for a batch")
+      ->check(fraction)
+      ->capture_default_str();
+  cmd->add_option("--mixup-mode", a.mixup_mode, "How mixing parameters are drawn: batch (one lam per batch)")
+      ->check(CLI::IsMember({"batch"}))
       ->capture_default_str();
 
   cmd->add_option("--sched", a.sched,
@@ -169,6 +201,7 @@ nlohmann::ordered_json resolved_config(const TrainArgs& a) {
   auto optional = [](const std::optional<double>& v) { return v ? nlohmann::ordered_json(*v) : nullptr; };
   return {{"model", a.model},
           {"model_kwargs", a.model_kwargs},
+          {"aux_logits", a.aux_logits},
           {"num_classes", a.num_classes},
           {"dataset", a.dataset},
           {"data_dir", a.data_dir},
@@ -180,11 +213,18 @@ nlohmann::ordered_json resolved_config(const TrainArgs& a) {
           {"workers", a.workers},
           {"opt", a.opt},
           {"opt_eps", optional(a.opt_eps)},
+          {"opt_alpha", a.opt_alpha},
           {"lr", a.resolved_lr()},
           {"momentum", a.momentum},
           {"weight_decay", a.weight_decay},
           {"clip_grad", optional(a.clip_grad)},
           {"smoothing", a.smoothing},
+          {"l1", a.l1},
+          {"mixup", a.mixup},
+          {"cutmix", a.cutmix},
+          {"mixup_prob", a.mixup_prob},
+          {"mixup_switch_prob", a.mixup_switch_prob},
+          {"mixup_mode", a.mixup_mode},
           {"sched", a.sched},
           {"warmup_epochs", a.warmup_epochs},
           {"warmup_lr", a.warmup_lr},

@@ -18,6 +18,7 @@ namespace cnn::cli {
 struct TrainArgs {
   std::string model = "simplecnn";
   std::vector<std::string> model_kwargs;  // key=value, as timm's --model-kwargs
+  bool aux_logits = false;                // googlenet: build and train the auxiliary classifiers
   int64_t num_classes = 0;  // 0: the dataset's
   std::string dataset = "mnist";
   std::string data_dir;
@@ -29,11 +30,16 @@ struct TrainArgs {
   int64_t workers = 2;
   std::string opt = "adam";
   std::optional<double> opt_eps;
+  double opt_alpha = 0.99;  // RMSprop's smoothing constant (torch's default)
   std::optional<double> lr;  // unset: the optimiser's usual default
   double momentum = 0.9;
   double weight_decay = 0.0;
   std::optional<double> clip_grad;
   double smoothing = 0.0;
+  double l1 = 0.0;  // Keras' kernel_regularizer=l1 on conv and linear weights
+  double mixup = 0.0, cutmix = 0.0;  // timm's Beta alphas; 0: off
+  double mixup_prob = 1.0, mixup_switch_prob = 0.5;
+  std::string mixup_mode = "batch";
   std::string sched = "none";
   int64_t warmup_epochs = 0;
   double warmup_lr = 1e-5;
