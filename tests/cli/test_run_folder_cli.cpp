@@ -113,7 +113,7 @@ TEST_P(RunFolderCli, TrainingWritesTheReportAndEvalReadsTheRun) {
   EXPECT_NE(html.find(fmt::format("<tr><th style=\"text-align:left\">model</th><td style=\"text-align:left\">{}</td>",
                                   spec.model)),
             std::string::npos);
-  EXPECT_EQ(html.find("<tr><th style=\"text-align:left\">opt</th>"), std::string::npos) << "sgd is the default";
+  EXPECT_EQ(html.find("<tr><th style=\"text-align:left\">opt</th>"), std::string::npos) << "the default optimiser is not listed";
   EXPECT_NE(html.find("<details><summary>Full configuration (JSON)"), std::string::npos);
   fs::remove(run() + "/report.html");
   const auto rebuilt = cnn("report " + run());

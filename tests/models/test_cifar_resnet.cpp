@@ -1,6 +1,7 @@
 // He et al. 2016's CIFAR networks: depth 6n + 2, option A shortcuts (no parameters), the plain twins with the same
 // parameters, and the shortcut's subsample-and-zero-pad by hand.
 #include <cnn/cnn.h>
+#include <cnn/models.h>
 #include <gtest/gtest.h>
 
 #include "test_util.h"
@@ -49,7 +50,7 @@ TEST(CifarResNet, ShapesAndNames) {
 TEST(CifarResNet, OptionAShortcutSubsamplesAndZeroPads) {
   auto net = models::create("resnet20");
   auto plain = models::create("plain20");
-  for (ModulePtr m : {net, plain}) {
+  for (const ModulePtr& m : std::vector<ModulePtr>{net, plain}) {
     m->eval();
     for (auto& [name, p] : m->named_parameters())
       if (name.rfind("layer2.0.bn2", 0) == 0) p.detach().fill_(0.0);

@@ -33,7 +33,7 @@ TEST(DataFigures, FilterMovementIsTheRelativeChangePerFilter) {
   EXPECT_DOUBLE_EQ(m[0], 0.0);
   EXPECT_DOUBLE_EQ(m[1], 1.0);
   EXPECT_DOUBLE_EQ(m[2], 1.0);
-  EXPECT_TRUE(std::isinf(viz::filter_movement(w, zeros({3, 2, 1, 1}))[1]));
+  EXPECT_TRUE(std::isinf(viz::filter_movement(w, zeros({3, 2, 1, 1}))[0]));
   const std::string msg = test::error_message([&] { viz::filter_movement(w, zeros({3, 2, 3, 3})); });
   EXPECT_NE(msg.find("[3, 2, 1, 1] and [3, 2, 3, 3]"), std::string::npos) << msg;
 }
