@@ -12,21 +12,6 @@
 
 namespace cnn::viz {
 
-namespace {
-
-const char* group_color(size_t i) {
-  static const char* colors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-                                 "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
-  return colors[i % 10];
-}
-
-std::string tick_text(double v, double step) {
-  const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step) + 1e-9)));
-  return fmt::format("{:.{}f}", v, decimals);
-}
-
-}  // namespace
-
 void save_bar_chart(const std::string& path, const std::vector<Bar>& bars, const ChartOptions& o) {
   CNN_CHECK(!bars.empty(), "save_bar_chart: no bars for '{}'", path);
   double lo = std::numeric_limits<double>::max(), hi = -lo;
@@ -78,13 +63,13 @@ void save_bar_chart(const std::string& path, const std::vector<Bar>& bars, const
     cairo_line_to(cr, left + pw, py(t));
     cairo_stroke(cr);
     detail::set_color(cr, "#000000");
-    detail::draw_text(cr, tick_text(t, yt[1] - yt[0]), left - 6, py(t) + 4, 11, 1.0);
+    detail::draw_text(cr, detail::tick_text(t, yt[1] - yt[0]), left - 6, py(t) + 4, 11, 1.0);
   }
   // Legend: one row under the title, a colour swatch and the group's name each.
   if (legend_h > 0) {
     double x = left;
     for (size_t g = 0; g < groups.size(); ++g) {
-      detail::set_color(cr, group_color(g));
+      detail::set_color(cr, detail::category_color(g));
       cairo_rectangle(cr, x, top - legend_h - 2, 12, 12);
       cairo_fill(cr);
       detail::set_color(cr, "#000000");
@@ -99,7 +84,7 @@ void save_bar_chart(const std::string& path, const std::vector<Bar>& bars, const
     if (i > 0 && b.group != bars[i - 1].group) x += 0.5 * slot;
     const size_t g = static_cast<size_t>(std::find(groups.begin(), groups.end(), b.group) - groups.begin());
     const double cx = x + slot / 2, bw = 0.7 * slot;
-    detail::set_color(cr, group_color(g), 0.85);
+    detail::set_color(cr, detail::category_color(g), 0.85);
     cairo_rectangle(cr, cx - bw / 2, py(b.value), bw, py(y0) - py(b.value));
     cairo_fill(cr);
     detail::set_color(cr, "#000000");
@@ -113,7 +98,7 @@ void save_bar_chart(const std::string& path, const std::vector<Bar>& bars, const
       }
       cairo_stroke(cr);
     }
-    detail::draw_text(cr, tick_text(b.value, 0.1), cx, py(b.value + b.error) - 4, 9, 0.5);
+    detail::draw_text(cr, detail::tick_text(b.value, 0.1), cx, py(b.value + b.error) - 4, 9, 0.5);
     cairo_save(cr);
     cairo_translate(cr, cx + 4, top + ph + 8);
     cairo_rotate(cr, M_PI / 2);
@@ -147,7 +132,7 @@ void save_bar_chart(const std::string& path, const std::vector<Bar>& bars, const
   cairo_save(cr);
   cairo_translate(cr, left - 54, top + ph / 2);
   cairo_rotate(cr, -M_PI / 2);
-  const std::string y_note = y0 != 0 ? fmt::format(" (axis from {})", tick_text(y0, yt[1] - yt[0])) : "";
+  const std::string y_note = y0 != 0 ? fmt::format(" (axis from {})", detail::tick_text(y0, yt[1] - yt[0])) : "";
   detail::draw_text(cr, o.y_label + y_note, 0, 0, 12, 0.5);
   cairo_restore(cr);
   canvas.finish();

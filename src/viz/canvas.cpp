@@ -3,6 +3,7 @@
 #include "viz/canvas.h"
 
 #include <cairo-svg.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
@@ -106,6 +107,17 @@ void paint_image(cairo_t* cr, const Tensor& rgb, double x, double y, double w, d
   cairo_paint(cr);
   cairo_restore(cr);
   cairo_surface_destroy(img);
+}
+
+const char* category_color(size_t i) {
+  static const char* colors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+                                 "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+  return colors[i % 10];
+}
+
+std::string tick_text(double v, double step) {
+  const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step) + 1e-9)));
+  return fmt::format("{:.{}f}", v, decimals);
 }
 
 }  // namespace cnn::viz::detail

@@ -34,6 +34,10 @@ void draw_text(cairo_t* cr, const std::string& text, double x, double y, double 
 double text_width(cairo_t* cr, const std::string& text, double size, bool bold = false);
 /// The same, before any canvas exists (to size one).
 double measure_text(const std::string& text, double size, bool bold = false);
+/// The ten-colour categorical palette (matplotlib's tab10) by position, for groups and classes.
+const char* category_color(size_t i);
+/// v with as many decimals as the tick step `step` needs (0.25 for step 0.05).
+std::string tick_text(double v, double step);
 /// Paints RGB [3, H, W] in [0, 1] into the rectangle (x, y, w, h), nearest-neighbour scaled.
 void paint_image(cairo_t* cr, const Tensor& rgb, double x, double y, double w, double h);
 

@@ -12,21 +12,6 @@
 
 namespace cnn::viz {
 
-namespace {
-
-const char* point_color(size_t i) {
-  static const char* colors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-                                 "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
-  return colors[i % 10];
-}
-
-std::string tick_text(double v, double step) {
-  const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(step) + 1e-9)));
-  return fmt::format("{:.{}f}", v, decimals);
-}
-
-}  // namespace
-
 void save_scatter_chart(const std::string& path, const std::vector<Series>& series, const ChartOptions& o) {
   double x_lo = std::numeric_limits<double>::max(), x_hi = -x_lo, y_lo = x_lo, y_hi = -x_lo, legend_w = 0;
   for (const Series& s : series) {
@@ -56,7 +41,7 @@ void save_scatter_chart(const std::string& path, const std::vector<Series>& seri
     cairo_line_to(cr, px(t), top + ph);
     cairo_stroke(cr);
     detail::set_color(cr, "#000000");
-    detail::draw_text(cr, tick_text(t, xt[1] - xt[0]), px(t), top + ph + 16, 11, 0.5);
+    detail::draw_text(cr, detail::tick_text(t, xt[1] - xt[0]), px(t), top + ph + 16, 11, 0.5);
   }
   for (double t : yt) {
     detail::set_color(cr, "#e8e8e8");
@@ -64,7 +49,7 @@ void save_scatter_chart(const std::string& path, const std::vector<Series>& seri
     cairo_line_to(cr, left + pw, py(t));
     cairo_stroke(cr);
     detail::set_color(cr, "#000000");
-    detail::draw_text(cr, tick_text(t, yt[1] - yt[0]), left - 6, py(t) + 4, 11, 1.0);
+    detail::draw_text(cr, detail::tick_text(t, yt[1] - yt[0]), left - 6, py(t) + 4, 11, 1.0);
   }
   detail::set_color(cr, "#000000");
   cairo_rectangle(cr, left, top, pw, ph);
@@ -77,7 +62,7 @@ void save_scatter_chart(const std::string& path, const std::vector<Series>& seri
   cairo_restore(cr);
 
   for (size_t k = 0; k < series.size(); ++k) {
-    detail::set_color(cr, series[k].color.empty() ? point_color(k) : series[k].color, 0.75);
+    detail::set_color(cr, series[k].color.empty() ? detail::category_color(k) : series[k].color, 0.75);
     for (size_t i = 0; i < series[k].x.size(); ++i) {
       cairo_arc(cr, px(series[k].x[i]), py(series[k].y[i]), 2.2, 0, 2 * M_PI);
       cairo_fill(cr);
@@ -87,7 +72,7 @@ void save_scatter_chart(const std::string& path, const std::vector<Series>& seri
   const double lx = left + pw + 14;
   for (size_t k = 0; k < series.size(); ++k) {
     const double y = top + 14 + 18.0 * static_cast<double>(k);
-    detail::set_color(cr, series[k].color.empty() ? point_color(k) : series[k].color);
+    detail::set_color(cr, series[k].color.empty() ? detail::category_color(k) : series[k].color);
     cairo_arc(cr, lx + 5, y - 4, 4, 0, 2 * M_PI);
     cairo_fill(cr);
     detail::set_color(cr, "#000000");

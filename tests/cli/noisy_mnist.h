@@ -10,6 +10,8 @@
 #include <string>
 #include <utility>
 
+#include "test_util.h"
+
 namespace cnn::test {
 
 /// Writes train-/t10k-images/labels-idx*-ubyte.gz of n_train and n_test 28x28 images into dir.
@@ -31,6 +33,12 @@ inline void write_noisy_mnist(const std::string& dir, int64_t n_train, int64_t n
     write_idx(fmt::format("{}/{}-images-idx3-ubyte.gz", dir, prefix), images);
     write_idx(fmt::format("{}/{}-labels-idx1-ubyte.gz", dir, prefix), labels);
   }
+}
+
+/// cnn train on the files write_noisy_mnist put in `dir`: 2 threads, 1 worker, no report, quiet, then `flags`.
+inline CommandResult train_on_noisy_mnist(const std::string& dir, const std::string& out, const std::string& flags) {
+  return run_cnn(fmt::format("train --data-dir {} --output {} --threads 2 --workers 1 --no-report -q {}", dir, out,
+                             flags));
 }
 
 }  // namespace cnn::test

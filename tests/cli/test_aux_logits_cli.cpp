@@ -16,16 +16,11 @@ using Result = cnn::test::CommandResult;
 
 nlohmann::json read_json(const std::string& path) { return nlohmann::json::parse(test::slurp(path)); }
 
-Result cnn_train(const std::string& dir, const std::string& out, const std::string& flags) {
-  return test::run_cnn(fmt::format("train --data-dir {} --output {} --threads 2 --workers 1 --no-report -q {}", dir,
-                                   out, flags));
-}
-
 TEST(AuxLogitsCli, GoogLeNetHeadsAreTrainedSavedEvaluatedAndFinetuned) {
   const std::string dir = test::temp_dir("aux_logits_cli"), out = dir + "/run";
   test::write_noisy_mnist(dir, 32, 16);
   const Result r =
-      cnn_train(dir, out, "--model googlenet --aux-logits --epochs 1 -b 16 --train-subset 16 --opt sgd --momentum 0");
+      test::train_on_noisy_mnist(dir, out, "--model googlenet --aux-logits --epochs 1 -b 16 --train-subset 16 --opt sgd --momentum 0");
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("auxiliary classifiers aux1, aux2 trained at loss weight 0.3"), std::string::npos) << r.out;
   EXPECT_EQ(read_json(out + "/config.json")["aux_logits"], true);
@@ -46,7 +41,7 @@ TEST(AuxLogitsCli, GoogLeNetHeadsAreTrainedSavedEvaluatedAndFinetuned) {
   for (const char* head : {"fc.weight", "aux1.fc2.weight", "aux2.fc2.weight"})
     EXPECT_EQ(finetuned.at(head).shape(), (Shape{12, 1024})) << head;
 
-  const Result wrong = cnn_train(dir, out + "2", "--model lenet5 --aux-logits");
+  const Result wrong = test::train_on_noisy_mnist(dir, out + "2", "--model lenet5 --aux-logits");
   EXPECT_EQ(wrong.code, 1);
   EXPECT_NE(wrong.err.find("aux_logits"), std::string::npos) << wrong.err;
 }

@@ -16,15 +16,10 @@ using Result = cnn::test::CommandResult;
 
 nlohmann::json read_json(const std::string& path) { return nlohmann::json::parse(test::slurp(path)); }
 
-Result cnn_train(const std::string& dir, const std::string& out, const std::string& flags) {
-  return test::run_cnn(fmt::format("train --data-dir {} --output {} --threads 2 --workers 1 --no-report -q {}", dir,
-                                   out, flags));
-}
-
 TEST(TrainObjectiveCli, OptAlphaReachesRmspropAndL1IsRecorded) {
   const std::string dir = test::temp_dir("objective_cli"), out = dir + "/run";
   test::write_noisy_mnist(dir, 64, 20);
-  const Result r = cnn_train(dir, out, "--model lenet5 --opt rmsprop --opt-alpha 0.9 --l1 1e-4 --epochs 1 -b 32");
+  const Result r = test::train_on_noisy_mnist(dir, out, "--model lenet5 --opt rmsprop --opt-alpha 0.9 --l1 1e-4 --epochs 1 -b 32");
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("rmsprop lr 0.01 momentum 0.9 alpha 0.9,"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("L1 0.0001 on conv and linear weights"), std::string::npos) << r.out;
@@ -35,7 +30,7 @@ TEST(TrainObjectiveCli, OptAlphaReachesRmspropAndL1IsRecorded) {
   ASSERT_FALSE(c.optimizer.param_groups.empty());
   for (const GroupOptions& g : c.optimizer.param_groups) EXPECT_EQ(g.at("alpha"), 0.9);
 
-  const Result bad = cnn_train(dir, out + "2", "--opt rmsprop --opt-alpha 1.5");
+  const Result bad = test::train_on_noisy_mnist(dir, out + "2", "--opt rmsprop --opt-alpha 1.5");
   EXPECT_EQ(bad.code, 1);
   EXPECT_NE(bad.err.find("--opt-alpha"), std::string::npos) << bad.err;
 }
@@ -43,7 +38,7 @@ TEST(TrainObjectiveCli, OptAlphaReachesRmspropAndL1IsRecorded) {
 TEST(TrainObjectiveCli, MixupWithCutmixAndSmoothingTrainsAboveChance) {
   const std::string dir = test::temp_dir("objective_cli"), out = dir + "/run";
   test::write_noisy_mnist(dir, 600, 200);
-  const Result r = cnn_train(dir, out, "--model lenet5 --mixup 0.2 --cutmix 1.0 --smoothing 0.1 --epochs 2 -b 32 "
+  const Result r = test::train_on_noisy_mnist(dir, out, "--model lenet5 --mixup 0.2 --cutmix 1.0 --smoothing 0.1 --epochs 2 -b 32 "
                                        "--opt adamw --lr 0.003");
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("mixup 0.2 / cutmix 1 (prob 1, switch 0.5, mode batch), soft-target cross-entropy"),
@@ -62,7 +57,7 @@ TEST(TrainObjectiveCli, MixupWithCutmixAndSmoothingTrainsAboveChance) {
   EXPECT_EQ(config["cutmix"], 1.0);
   EXPECT_EQ(config["mixup_mode"], "batch");
 
-  const Result pair = cnn_train(dir, out + "2", "--mixup 0.2 --mixup-mode pair");
+  const Result pair = test::train_on_noisy_mnist(dir, out + "2", "--mixup 0.2 --mixup-mode pair");
   EXPECT_EQ(pair.code, 1);
   EXPECT_NE(pair.err.find("--mixup-mode"), std::string::npos) << pair.err;
 }
